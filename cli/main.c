@@ -1,0 +1,522 @@
+/*
+ * optt-token - log in, print a token, show status, log out, check the
+ * configuration (SPEC §8).
+ *
+ * Exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable,
+ * 4 bad response.  Secrets: passwords come from the terminal or stdin
+ * (never argv); the only secret ever printed is the access token, by
+ * `get`, on stdout; -v prints methods, hosts, paths, statuses, timings.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/redirect.h"
+#include "common/cache.h"
+#include "common/conf.h"
+#include "common/http.h"
+#include "common/mem.h"
+#include "common/obtain.h"
+#include "common/prompt.h"
+
+#define REDIRECT_WAIT_S 300
+
+struct cli {
+	const char *config;
+	int verbose;
+	struct optt_log log;
+	struct optt_conf conf;
+	/* command options */
+	const char *username;
+	const char *code_arg;
+	int password_stdin;
+};
+
+static int
+exit_code(enum optt_status st)
+{
+	switch (st) {
+	case OPTT_OK:
+		return 0;
+	case OPTT_REJECTED:
+	case OPTT_DENIED:
+	case OPTT_CLIENT:
+		return 1;
+	case OPTT_CONFIG:
+		return 2;
+	case OPTT_UNAVAILABLE:
+	case OPTT_NOMEM:
+	case OPTT_SYSTEM:
+		return 3;
+	case OPTT_BADRESP:
+		return 4;
+	}
+	return 3;
+}
+
+static int
+fail(enum optt_status st, const struct optt_err *err)
+{
+	fprintf(stderr, "optt: %s\n", err->msg[0] ? err->msg : optt_status_name(st));
+	return exit_code(st);
+}
+
+static int
+usage_error(const char *msg)
+{
+	fprintf(stderr, "optt: %s (see optt-token --help)\n", msg);
+	return 2;
+}
+
+static void
+log_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "optt: %s\n", line);
+}
+
+static void
+format_time(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, n, "%lld", (long long)t);
+}
+
+/* The named profile, or the only one, or "optt". */
+static const struct optt_profile *
+pick_profile(struct cli *c, const char *name, struct optt_err *err)
+{
+	const struct optt_profile *p;
+
+	if (name != NULL) {
+		if ((p = optt_conf_profile(&c->conf, name)) == NULL)
+			optt_err_set(err, OPTT_CONFIG, "no profile '%.64s' in the configuration", name);
+		return p;
+	}
+	if (c->conf.nprofiles == 1)
+		return &c->conf.profiles[0];
+	if ((p = optt_conf_profile(&c->conf, "optt")) == NULL)
+		optt_err_set(err, OPTT_CONFIG, c->conf.nprofiles == 0 ? "no profile configured"
+			     : "several profiles configured: name one");
+	return p;
+}
+
+static enum optt_status
+open_cache(struct cli *c, const struct optt_profile *p, struct optt_cache *cache, struct optt_err *err)
+{
+	return optt_cache_open(cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &c->log, err);
+}
+
+/* The subject of a password-grant profile when no --username is given:
+ * the one user with a cached record. */
+static enum optt_status
+cached_subject(const struct optt_profile *p, struct optt_cache *cache, char **ret,
+	       struct optt_err *err)
+{
+	enum optt_status st;
+	char **list = NULL;
+	size_t n = 0;
+
+	if ((st = cache->ops->list(cache, p->name, &list, &n, err)) != OPTT_OK)
+		return st;
+	if (n == 1) {
+		*ret = list[0];
+		list[0] = NULL;
+	} else {
+		st = optt_err_set(err, n == 0 ? OPTT_REJECTED : OPTT_CONFIG,
+				  n == 0 ? "no token for profile %s; run: optt-token login %s"
+					 : "several users have tokens for profile %s: pass --username%.0s",
+				  p->name, p->name);
+	}
+	optt_cache_list_free(list, n);
+	return st;
+}
+
+static enum optt_status
+ask_password(void *arg, const struct optt_profile *p, const char *username, char **ret,
+	     struct optt_err *err)
+{
+	struct cli *c = arg;
+	char prompt[256];
+
+	if (c->password_stdin)
+		return optt_read_line_fd(STDIN_FILENO, ret, err);
+	snprintf(prompt, sizeof(prompt), "Password for %s@%s: ", username, p->name);
+	return optt_prompt_tty(prompt, 0, ret, err);
+}
+
+static int
+cmd_login(struct cli *c, int argc, char **argv)
+{
+	const struct optt_profile *p;
+	struct optt_cache cache;
+	struct optt_obtain ob;
+	struct optt_token t;
+	struct optt_err err;
+	enum optt_status st;
+	char *user = NULL, *code = NULL, prompt[128], when[32];
+
+	optt_cache_init(&cache);
+	optt_token_init(&t);
+	optt_err_init(&err);
+	if (argc > 1)
+		return usage_error("login takes at most one profile");
+	if ((p = pick_profile(c, argc ? argv[0] : NULL, &err)) == NULL) {
+		st = OPTT_CONFIG;
+		goto out;
+	}
+	if ((st = open_cache(c, p, &cache, &err)) != OPTT_OK)
+		goto out;
+	optt_obtain_init(&ob);
+	ob.cache = &cache;
+	ob.grant.log = &c->log;
+	ob.force = 1;
+	switch ((enum optt_grant)optt_pnum(p, OPTT_K_GRANT)) {
+	case OPTT_GRANT_PASSWORD:
+		if (c->username != NULL) {
+			user = optt_strdup(c->username);
+		} else if (c->password_stdin) {
+			st = optt_err_set(&err, OPTT_CONFIG, "--password-stdin needs --username");
+			goto out;
+		} else {
+			snprintf(prompt, sizeof(prompt), "User name for %s: ", p->name);
+			if ((st = optt_prompt_tty(prompt, 1, &user, &err)) != OPTT_OK)
+				goto out;
+		}
+		if (user == NULL || user[0] == '\0') {
+			st = optt_err_set(&err, OPTT_CONFIG, "empty user name");
+			goto out;
+		}
+		ob.get_password = ask_password;
+		ob.arg = c;
+		break;
+	case OPTT_GRANT_AUTHORIZATION_CODE:
+		if (c->code_arg != NULL && strcmp(c->code_arg, "-") == 0)
+			st = optt_read_line_fd(STDIN_FILENO, &code, &err);
+		else if (c->code_arg != NULL)
+			st = (code = optt_strdup(c->code_arg)) ? OPTT_OK : OPTT_NOMEM;
+		else
+			st = optt_redirect_wait(p, REDIRECT_WAIT_S, &code, &err);
+		if (st != OPTT_OK)
+			goto out;
+		ob.code = code;
+		break;
+	case OPTT_GRANT_CLIENT_CREDENTIALS:
+		break;
+	}
+	if ((st = optt_obtain_token(&ob, p, user, &t, &err)) != OPTT_OK)
+		goto out;
+	format_time(t.expires_at, when, sizeof(when));
+	fprintf(stderr, "optt: logged in: profile %s, subject %s, cache %s, expires %s\n", p->name,
+		optt_obtain_subject(p, user), cache.ops->name, when);
+out:
+	optt_free_str(&user);
+	optt_free_str(&code);
+	optt_token_clear(&t);
+	optt_cache_close(&cache);
+	return st == OPTT_OK ? 0 : fail(st, &err);
+}
+
+static int
+cmd_get(struct cli *c, int argc, char **argv)
+{
+	const struct optt_profile *p;
+	struct optt_cache cache;
+	struct optt_obtain ob;
+	struct optt_token t;
+	struct optt_err err;
+	enum optt_status st;
+	char *user = NULL;
+
+	optt_cache_init(&cache);
+	optt_token_init(&t);
+	optt_err_init(&err);
+	if (argc > 1)
+		return usage_error("get takes at most one profile");
+	if ((p = pick_profile(c, argc ? argv[0] : NULL, &err)) == NULL) {
+		st = OPTT_CONFIG;
+		goto out;
+	}
+	if ((st = open_cache(c, p, &cache, &err)) != OPTT_OK)
+		goto out;
+	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
+		if (c->username != NULL)
+			user = optt_strdup(c->username);
+		else if ((st = cached_subject(p, &cache, &user, &err)) != OPTT_OK)
+			goto out;
+	}
+	optt_obtain_init(&ob);
+	ob.cache = &cache;
+	ob.grant.log = &c->log;
+	if ((st = optt_obtain_token(&ob, p, user, &t, &err)) != OPTT_OK)
+		goto out;
+	printf("%s\n", t.access_token);
+	if (fflush(stdout) != 0)
+		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the token: %s", strerror(errno));
+out:
+	optt_free_str(&user);
+	optt_token_clear(&t);
+	optt_cache_close(&cache);
+	return st == OPTT_OK ? 0 : fail(st, &err);
+}
+
+/* Apply fn to the named profile, or to every profile. */
+static int
+each_profile(struct cli *c, int argc, char **argv,
+	     enum optt_status (*fn)(struct cli *, const struct optt_profile *, struct optt_err *))
+{
+	struct optt_err err;
+	enum optt_status st = OPTT_OK, one;
+	const struct optt_profile *p;
+	size_t i;
+
+	optt_err_init(&err);
+	if (argc > 1)
+		return usage_error("takes at most one profile");
+	if (argc == 1) {
+		if ((p = optt_conf_profile(&c->conf, argv[0])) == NULL) {
+			optt_err_set(&err, OPTT_CONFIG, "no profile '%.64s' in the configuration", argv[0]);
+			return fail(OPTT_CONFIG, &err);
+		}
+		st = fn(c, p, &err);
+		return st == OPTT_OK ? 0 : fail(st, &err);
+	}
+	for (i = 0; i < c->conf.nprofiles; i++) {
+		if ((one = fn(c, &c->conf.profiles[i], &err)) != OPTT_OK) {
+			fail(one, &err);
+			st = one;
+		}
+	}
+	return exit_code(st);
+}
+
+static enum optt_status
+status_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
+{
+	struct optt_cache cache;
+	struct optt_token t;
+	enum optt_status st;
+	char **list = NULL, when[32];
+	size_t n = 0, i;
+	int found;
+	int64_t now = (int64_t)time(NULL);
+
+	optt_token_init(&t);
+	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
+		return st;
+	if ((st = cache.ops->list(&cache, p->name, &list, &n, err)) != OPTT_OK)
+		goto out;
+	if (n == 0)
+		printf("profile: %s\n  backend: %s\n  no cached token\n", p->name, cache.ops->name);
+	for (i = 0; i < n; i++) {
+		found = 0;
+		optt_token_clear(&t);
+		if ((st = cache.ops->load(&cache, p->name, list[i], &t, &found, err)) != OPTT_OK)
+			goto out;
+		printf("profile: %s\n  subject: %s\n  backend: %s\n", p->name, list[i], cache.ops->name);
+		if (!found) {
+			printf("  record: unreadable (ignored)\n");
+			continue;
+		}
+		format_time(t.expires_at, when, sizeof(when));
+		if (t.access_token == NULL)
+			printf("  access token: none\n");
+		else if (t.expires_at > now)
+			printf("  expires: %s (in %lld s)\n", when, (long long)(t.expires_at - now));
+		else
+			printf("  expires: %s (expired)\n", when);
+		printf("  refresh token: %s\n", t.refresh_token ? "yes" : "no");
+		if (t.scope != NULL)
+			printf("  scope: %s\n", t.scope);
+	}
+out:
+	optt_cache_list_free(list, n);
+	optt_token_clear(&t);
+	optt_cache_close(&cache);
+	return st;
+}
+
+static enum optt_status
+logout_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
+{
+	struct optt_cache cache;
+	enum optt_status st;
+	char **list = NULL;
+	size_t n = 0, i;
+
+	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
+		return st;
+	if ((st = cache.ops->list(&cache, p->name, &list, &n, err)) == OPTT_OK)
+		for (i = 0; i < n && st == OPTT_OK; i++)
+			if ((st = cache.ops->remove(&cache, p->name, list[i], err)) == OPTT_OK)
+				fprintf(stderr, "optt: logged out: profile %s, subject %s\n", p->name, list[i]);
+	optt_cache_list_free(list, n);
+	optt_cache_close(&cache);
+	return st;
+}
+
+static int
+cmd_status(struct cli *c, int argc, char **argv)
+{
+	return each_profile(c, argc, argv, status_one);
+}
+
+static int
+cmd_logout(struct cli *c, int argc, char **argv)
+{
+	return each_profile(c, argc, argv, logout_one);
+}
+
+static int
+cmd_check_config(struct cli *c, int argc, char **argv)
+{
+	const struct optt_profile *p;
+	const char *v;
+	size_t i, k;
+
+	(void)argv;
+	if (argc > 0)
+		return usage_error("check-config takes no argument");
+	for (i = 0; i < c->conf.nprofiles; i++) {
+		p = &c->conf.profiles[i];
+		printf("[profile %s]\n", p->name);
+		for (k = 0; k < OPTT_K_COUNT; k++)
+			if ((v = optt_key_display(p, (enum optt_key)k)) != NULL)
+				printf("%s = %s\n", optt_key_name((enum optt_key)k), v);
+		printf("\n");
+	}
+	fprintf(stderr, "optt: configuration OK: %zu profile%s\n", c->conf.nprofiles,
+		c->conf.nprofiles == 1 ? "" : "s");
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*fn)(struct cli *, int, char **);
+	const char *opts; /* which command options it takes: u username, p password-stdin, c code */
+} commands[] = {
+	{ "login", cmd_login, "upc" },
+	{ "get", cmd_get, "u" },
+	{ "status", cmd_status, "" },
+	{ "logout", cmd_logout, "" },
+	{ "check-config", cmd_check_config, "" },
+};
+
+static void
+help(void)
+{
+	printf("usage: optt-token [--config PATH] [-v] COMMAND [ARGS]\n"
+	       "\n"
+	       "  login [PROFILE] [--username U] [--password-stdin] [--code CODE|-]\n"
+	       "                     run the profile's grant and cache the tokens\n"
+	       "  get [PROFILE] [--username U]\n"
+	       "                     print a valid access token (refreshing as needed)\n"
+	       "  status [PROFILE]   show cached tokens (never a secret)\n"
+	       "  logout [PROFILE]   delete cached tokens\n"
+	       "  check-config       parse the configuration, print it with secrets masked\n"
+	       "\n"
+	       "options: --config PATH, -v/--verbose, --help, --version\n"
+	       "exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable, 4 bad response\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "username", required_argument, NULL, 'u' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "code", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = NULL;
+	struct optt_err err;
+	struct cli c;
+	enum optt_status st;
+	size_t i;
+	int ch, rc;
+
+	umask(077);
+	/* no core dumps or ptrace by other users' tools while we hold secrets */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	memset(&c, 0, sizeof(c));
+	optt_conf_init(&c.conf);
+	optt_err_init(&err);
+	while ((ch = getopt_long(argc, argv, "+vhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			c.config = optarg;
+			break;
+		case 'v':
+			c.verbose = 1;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("optt-token %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			return usage_error("unknown option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no command given");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[optind]) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL)
+		return usage_error("unknown command");
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* full re-initialisation of getopt for the command's options */
+	while ((ch = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'v':
+			c.verbose = 1;
+			break;
+		case 'u':
+			c.username = optarg;
+			break;
+		case 'p':
+			c.password_stdin = 1;
+			break;
+		case 'c':
+			c.code_arg = optarg;
+			break;
+		case 'C':
+			c.config = optarg;
+			break;
+		default:
+			return usage_error("unknown option");
+		}
+		if ((ch == 'u' || ch == 'p' || ch == 'c') && strchr(cmd->opts, ch) == NULL) {
+			fprintf(stderr, "optt: %s does not take that option (see optt-token --help)\n",
+				cmd->name);
+			return 2;
+		}
+	}
+	c.log.fn = c.verbose ? log_stderr : NULL;
+	if ((st = optt_conf_load_user(&c.conf, c.config, &err)) != OPTT_OK) {
+		rc = fail(st, &err);
+		goto out;
+	}
+	rc = cmd->fn(&c, argc - optind, argv + optind);
+out:
+	optt_conf_clear(&c.conf);
+	return rc;
+}

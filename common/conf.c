@@ -1,0 +1,655 @@
+/*
+ * conf.c - optt.conf(5) parsing and validation.
+ *
+ * One key table drives parsing (type, range, value list), validation and
+ * masking (the `secret` flag).  Invariants: a file is read whole through
+ * fsutil (capped, checked on the fd); a file that sets client_secret must
+ * not be readable by group or others; under OPTT_CONF_PAM a file must be
+ * root-owned, not group/other writable, and not a symbolic link.  The
+ * secret's text is wiped when the conf is cleared.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "common/conf.h"
+#include "common/fsutil.h"
+#include "common/mem.h"
+#include "common/url.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+#define MAX_PROFILES 256
+#define MAX_INI_LINE 197 /* inih's line buffer is 200 bytes with CR LF NUL */
+
+enum ktype { KT_STR, KT_URL, KT_SECRET, KT_PATH, KT_ENUM, KT_INT, KT_HOSTS };
+
+static const char *const dialects[] = { "optt", "octorate", "ddi", "oauth2", NULL };
+static const char *const grants[] = { "password", "client_credentials", "authorization_code", NULL };
+static const char *const client_auths[] = { "basic", "body", NULL };
+static const char *const git_auths[] = { "auto", "bearer", "basic", NULL };
+static const char *const caches[] = { "auto", "keyring", "file", "none", NULL };
+
+static const struct keydef {
+	const char *name;
+	enum ktype type;
+	const char *const *values;
+	long min, max;
+} keys[OPTT_K_COUNT] = {
+	[OPTT_K_DIALECT] = { "dialect", KT_ENUM, dialects, 0, 0 },
+	[OPTT_K_GRANT] = { "grant", KT_ENUM, grants, 0, 0 },
+	[OPTT_K_TOKEN_URL] = { "token_url", KT_URL, NULL, 0, 0 },
+	[OPTT_K_BASE_URL] = { "base_url", KT_URL, NULL, 0, 0 },
+	[OPTT_K_REFRESH_URL] = { "refresh_url", KT_URL, NULL, 0, 0 },
+	[OPTT_K_AUTHORIZE_URL] = { "authorize_url", KT_URL, NULL, 0, 0 },
+	[OPTT_K_REDIRECT_URI] = { "redirect_uri", KT_URL, NULL, 0, 0 },
+	[OPTT_K_CLIENT_ID] = { "client_id", KT_STR, NULL, 0, 0 },
+	[OPTT_K_CLIENT_SECRET] = { "client_secret", KT_SECRET, NULL, 0, 0 },
+	[OPTT_K_CLIENT_SECRET_FILE] = { "client_secret_file", KT_PATH, NULL, 0, 0 },
+	[OPTT_K_CLIENT_AUTH] = { "client_auth", KT_ENUM, client_auths, 0, 0 },
+	[OPTT_K_SCOPE] = { "scope", KT_STR, NULL, 0, 0 },
+	[OPTT_K_HOSTS] = { "hosts", KT_HOSTS, NULL, 0, 0 },
+	[OPTT_K_USERNAME] = { "username", KT_STR, NULL, 0, 0 },
+	[OPTT_K_GIT_AUTH] = { "git_auth", KT_ENUM, git_auths, 0, 0 },
+	[OPTT_K_CACHE] = { "cache", KT_ENUM, caches, 0, 0 },
+	[OPTT_K_REFRESH_MARGIN] = { "refresh_margin", KT_INT, NULL, 0, 86400 },
+	[OPTT_K_DEFAULT_TTL] = { "default_ttl", KT_INT, NULL, 1, 31536000 },
+	[OPTT_K_TIMEOUT] = { "timeout", KT_INT, NULL, 1, 300 },
+	[OPTT_K_CAFILE] = { "cafile", KT_PATH, NULL, 0, 0 },
+	[OPTT_K_CAPATH] = { "capath", KT_PATH, NULL, 0, 0 },
+	[OPTT_K_PROXY] = { "proxy", KT_STR, NULL, 0, 0 },
+};
+
+int
+optt_parse_long(const char *s, long min, long max, long *ret)
+{
+	long v = 0;
+	int neg = 0;
+	size_t n;
+
+	if (*s == '-' && min < 0) {
+		neg = 1;
+		s++;
+	}
+	n = strlen(s);
+	if (n == 0 || n > 18)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return -1;
+	*ret = v;
+	return 0;
+}
+
+const char *
+optt_key_name(enum optt_key k)
+{
+	return keys[k].name;
+}
+
+const char *
+optt_enum_name(enum optt_key k, long v)
+{
+	long i;
+
+	if (keys[k].values == NULL)
+		return NULL;
+	for (i = 0; keys[k].values[i] != NULL; i++)
+		if (i == v)
+			return keys[k].values[i];
+	return NULL;
+}
+
+const char *
+optt_pstr(const struct optt_profile *p, enum optt_key k)
+{
+	return p->v[k].set ? p->v[k].str : NULL;
+}
+
+long
+optt_pnum(const struct optt_profile *p, enum optt_key k)
+{
+	return p->v[k].num;
+}
+
+int
+optt_pset(const struct optt_profile *p, enum optt_key k)
+{
+	return p->v[k].set;
+}
+
+const char *
+optt_key_display(const struct optt_profile *p, enum optt_key k)
+{
+	if (!p->v[k].set)
+		return NULL;
+	if (keys[k].type == KT_SECRET)
+		return "********";
+	return p->v[k].str;
+}
+
+static int
+valid_host_entry(const char *h, size_t n)
+{
+	size_t i = 0, hostlen;
+	const char *slash = memchr(h, '/', n);
+
+	hostlen = slash ? (size_t)(slash - h) : n;
+	if (hostlen == 0)
+		return 0;
+	if (h[0] == '[') {
+		const char *rb = memchr(h, ']', hostlen);
+		if (rb == NULL)
+			return 0;
+		i = (size_t)(rb - h) + 1;
+	}
+	for (; i < hostlen; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '.' && h[i] != '-' && h[i] != ':' && h[i] != '_')
+			return 0;
+	for (i = hostlen; i < n; i++)
+		if ((unsigned char)h[i] <= 0x20 || (unsigned char)h[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static enum optt_status
+parse_value(struct optt_value *out, enum optt_key k, const char *value,
+	    struct optt_err *err)
+{
+	const struct keydef *kd = &keys[k];
+	struct optt_url u;
+	const char *p;
+	long num = 0, i;
+
+	switch (kd->type) {
+	case KT_ENUM:
+		for (i = 0; kd->values[i] != NULL; i++)
+			if (strcmp(kd->values[i], value) == 0)
+				break;
+		if (kd->values[i] == NULL)
+			return optt_err_set(err, OPTT_CONFIG, "key '%s': unknown value '%.40s'",
+					    kd->name, value);
+		num = i;
+		break;
+	case KT_INT:
+		if (optt_parse_long(value, kd->min, kd->max, &num) != 0)
+			return optt_err_set(err, OPTT_CONFIG,
+					    "key '%s': expected a whole number from %ld to %ld",
+					    kd->name, kd->min, kd->max);
+		break;
+	case KT_URL:
+		if (optt_url_parse(value, kd->name, &u, err) != OPTT_OK)
+			return OPTT_CONFIG;
+		break;
+	case KT_PATH:
+		if (value[0] != '/')
+			return optt_err_set(err, OPTT_CONFIG, "key '%s': expected an absolute path",
+					    kd->name);
+		break;
+	case KT_HOSTS:
+		for (p = value; *p != '\0';) {
+			size_t n;
+
+			p += strspn(p, " \t");
+			n = strcspn(p, " \t");
+			if (n > 0 && !valid_host_entry(p, n))
+				return optt_err_set(err, OPTT_CONFIG,
+						    "key 'hosts': invalid entry '%.*s'",
+						    (int)(n > 60 ? 60 : n), p);
+			p += n;
+		}
+		break;
+	case KT_SECRET:
+	case KT_STR:
+		if (value[0] == '\0' && k != OPTT_K_PROXY)
+			return optt_err_set(err, OPTT_CONFIG, "key '%s': empty value", kd->name);
+		break;
+	}
+	if (optt_str_set(&out->str, value) != 0)
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	out->num = num;
+	out->set = 1;
+	return OPTT_OK;
+}
+
+enum optt_status
+optt_profile_set(struct optt_profile *p, enum optt_key k, const char *value,
+		 struct optt_err *err)
+{
+	return parse_value(&p->v[k], k, value, err);
+}
+
+static void
+profile_clear(struct optt_profile *p)
+{
+	size_t k;
+
+	for (k = 0; k < OPTT_K_COUNT; k++) {
+		optt_free_str(&p->v[k].str);
+		p->v[k].set = 0;
+		p->v[k].num = 0;
+	}
+	free(p->name);
+	p->name = NULL;
+}
+
+void
+optt_conf_init(struct optt_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void
+optt_conf_clear(struct optt_conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	profile_clear(&c->defaults);
+	for (i = 0; i < c->nprofiles; i++)
+		profile_clear(&c->profiles[i]);
+	free(c->profiles);
+	optt_conf_init(c);
+}
+
+const struct optt_profile *
+optt_conf_profile(const struct optt_conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprofiles; i++)
+		if (strcmp(c->profiles[i].name, name) == 0)
+			return &c->profiles[i];
+	return NULL;
+}
+
+/* --- parsing one file --------------------------------------------------- */
+
+struct parse_ctx {
+	struct optt_conf *conf;
+	const struct stat *st;
+	unsigned flags;
+	const char *path;
+	struct optt_err *err;
+	enum optt_status status;
+	int seen[MAX_PROFILES + 1][OPTT_K_COUNT]; /* set in this file already */
+};
+
+static int
+valid_profile_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+			return 0;
+	return 1;
+}
+
+static struct optt_profile *
+section_profile(struct parse_ctx *x, const char *section, size_t *ret_idx)
+{
+	struct optt_conf *c = x->conf;
+	struct optt_profile *np;
+	const char *name;
+	size_t i;
+
+	if (strcmp(section, "defaults") == 0) {
+		*ret_idx = MAX_PROFILES;
+		return &c->defaults;
+	}
+	if (strncmp(section, "profile", 7) != 0 || !isspace((unsigned char)section[7])) {
+		optt_err_set(x->err, OPTT_CONFIG,
+			     section[0] ? "unknown section [%.60s]" : "key outside a section%.0s",
+			     section);
+		return NULL;
+	}
+	name = section + 7;
+	while (isspace((unsigned char)*name))
+		name++;
+	if (!valid_profile_name(name)) {
+		optt_err_set(x->err, OPTT_CONFIG,
+			     "invalid profile name '%.60s' (letters, digits, '-', '_', '.')", name);
+		return NULL;
+	}
+	for (i = 0; i < c->nprofiles; i++)
+		if (strcmp(c->profiles[i].name, name) == 0) {
+			*ret_idx = i;
+			return &c->profiles[i];
+		}
+	if (c->nprofiles >= MAX_PROFILES) {
+		optt_err_set(x->err, OPTT_CONFIG, "too many profiles");
+		return NULL;
+	}
+	np = realloc(c->profiles, (c->nprofiles + 1) * sizeof(*np));
+	if (np == NULL) {
+		optt_err_set(x->err, OPTT_NOMEM, "out of memory");
+		return NULL;
+	}
+	c->profiles = np;
+	memset(&np[c->nprofiles], 0, sizeof(*np));
+	if ((np[c->nprofiles].name = strdup(name)) == NULL) {
+		optt_err_set(x->err, OPTT_NOMEM, "out of memory");
+		return NULL;
+	}
+	*ret_idx = c->nprofiles;
+	return &np[c->nprofiles++];
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *x = user;
+	struct optt_profile *p;
+	struct optt_err e;
+	size_t idx = 0, k;
+
+	if (x->status != OPTT_OK)
+		return 0; /* keep the first error only */
+	optt_err_init(&e);
+	if ((p = section_profile(x, section, &idx)) == NULL) {
+		x->status = OPTT_CONFIG;
+		return 0;
+	}
+	for (k = 0; k < OPTT_K_COUNT; k++)
+		if (strcmp(keys[k].name, name) == 0)
+			break;
+	if (k == OPTT_K_COUNT) {
+		x->status = optt_err_set(x->err, OPTT_CONFIG, "unknown key '%.60s'", name);
+		return 0;
+	}
+	if (x->seen[idx][k]) {
+		x->status = optt_err_set(x->err, OPTT_CONFIG, "key '%s' set twice", keys[k].name);
+		return 0;
+	}
+	x->seen[idx][k] = 1;
+	if (keys[k].type == KT_SECRET &&
+	    (x->status = optt_fs_check(x->path, x->st, OPTT_FS_SECRET, &e)) != OPTT_OK) {
+		optt_err_set(x->err, x->status, "key '%s': %s", keys[k].name, e.msg);
+		return 0;
+	}
+	if ((x->status = parse_value(&p->v[k], (enum optt_key)k, value, &e)) != OPTT_OK) {
+		optt_err_set(x->err, x->status, "%s", e.msg);
+		return 0;
+	}
+	return 1;
+}
+
+enum optt_status
+optt_conf_load_file(struct optt_conf *c, const char *path, unsigned flags,
+		    struct optt_err *err)
+{
+	enum optt_status st;
+	struct optt_buf buf;
+	struct parse_ctx *x = NULL;
+	struct stat sb;
+	struct optt_err e;
+	unsigned fsflags = 0;
+	const char *line;
+	size_t lineno = 1;
+	int r;
+
+	optt_buf_init(&buf, OPTT_CONF_MAX_FILE);
+	optt_err_init(&e);
+	if (flags & OPTT_CONF_PAM)
+		fsflags |= OPTT_FS_ROOT | OPTT_FS_NOFOLLOW;
+	if ((flags & OPTT_CONF_OPTIONAL) && access(path, F_OK) != 0 && errno == ENOENT)
+		return OPTT_OK;
+	if ((st = optt_fs_read(path, OPTT_CONF_MAX_FILE, fsflags, &sb, &buf, err)) != OPTT_OK)
+		goto out;
+	for (line = buf.data; *line != '\0'; lineno++) {
+		size_t n = strcspn(line, "\n");
+		if (n > MAX_INI_LINE) {
+			st = optt_err_set(err, OPTT_CONFIG, "%s:%zu: line longer than %d characters",
+					  path, lineno, MAX_INI_LINE);
+			goto out;
+		}
+		if (memchr(line, '\0', n) != NULL)
+			break;
+		line += n + (line[n] == '\n');
+	}
+	if (strlen(buf.data) != buf.len) {
+		st = optt_err_set(err, OPTT_CONFIG, "%s: contains a NUL byte", path);
+		goto out;
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		goto out;
+	}
+	x->conf = c;
+	x->st = &sb;
+	x->flags = flags;
+	x->path = path;
+	x->err = &e;
+	x->status = OPTT_OK;
+	r = ini_parse_string(buf.data, conf_handler, x);
+	if (r != 0) {
+		st = x->status != OPTT_OK ? x->status : OPTT_CONFIG;
+		if (r > 0)
+			optt_err_set(err, st, "%s:%d: %s", path, r,
+				     e.msg[0] ? e.msg : "syntax error (expected [section] or key = value)");
+		else
+			optt_err_set(err, st, "%s: cannot parse", path);
+		goto out;
+	}
+	st = OPTT_OK;
+out:
+	free(x);
+	optt_buf_clear(&buf);
+	return st;
+}
+
+/* --- resolution and validation ------------------------------------------ */
+
+static enum optt_status
+set_default(struct optt_profile *p, enum optt_key k, const char *value,
+	    struct optt_err *err)
+{
+	if (p->v[k].set)
+		return OPTT_OK;
+	return parse_value(&p->v[k], k, value, err);
+}
+
+static enum optt_status
+resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
+		struct optt_err *err)
+{
+	enum optt_status st = OPTT_OK;
+	struct optt_err e;
+	long dialect, grant;
+	size_t k;
+
+	optt_err_init(&e);
+	for (k = 0; k < OPTT_K_COUNT; k++) {
+		if (p->v[k].set || !defs->v[k].set)
+			continue;
+		if (optt_str_set(&p->v[k].str, defs->v[k].str) != 0)
+			return optt_err_set(err, OPTT_NOMEM, "out of memory");
+		p->v[k].num = defs->v[k].num;
+		p->v[k].set = 1;
+	}
+	if ((st = set_default(p, OPTT_K_DIALECT, "oauth2", &e)) != OPTT_OK)
+		goto out;
+	dialect = optt_pnum(p, OPTT_K_DIALECT);
+	if ((st = set_default(p, OPTT_K_GRANT,
+			      dialect == OPTT_DIALECT_OPTT ? "password" : "client_credentials",
+			      &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_CLIENT_AUTH,
+			      optt_pset(p, OPTT_K_CLIENT_ID) ? "basic" : "body", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_USERNAME, "oauth2", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_GIT_AUTH, "auto", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_CACHE, "auto", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_REFRESH_MARGIN, "60", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_DEFAULT_TTL, "300", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_TIMEOUT, "15", &e)) != OPTT_OK)
+		goto out;
+	grant = optt_pnum(p, OPTT_K_GRANT);
+
+	if (optt_pset(p, OPTT_K_CLIENT_SECRET) && optt_pset(p, OPTT_K_CLIENT_SECRET_FILE)) {
+		st = optt_err_set(&e, OPTT_CONFIG, "set client_secret or client_secret_file, not both");
+		goto out;
+	}
+	if (!optt_pset(p, OPTT_K_TOKEN_URL) &&
+	    !(dialect == OPTT_DIALECT_OCTORATE && optt_pset(p, OPTT_K_BASE_URL))) {
+		st = optt_err_set(&e, OPTT_CONFIG, dialect == OPTT_DIALECT_OCTORATE ?
+				  "token_url or base_url is required" : "token_url is required");
+		goto out;
+	}
+	switch ((enum optt_dialect)dialect) {
+	case OPTT_DIALECT_OPTT:
+		if (grant != OPTT_GRANT_PASSWORD)
+			st = optt_err_set(&e, OPTT_CONFIG, "the optt dialect supports grant = password only");
+		break;
+	case OPTT_DIALECT_OCTORATE:
+		if (grant == OPTT_GRANT_PASSWORD)
+			st = optt_err_set(&e, OPTT_CONFIG,
+					  "the octorate dialect supports client_credentials and authorization_code");
+		else if (!optt_pset(p, OPTT_K_CLIENT_ID) ||
+			 !(optt_pset(p, OPTT_K_CLIENT_SECRET) || optt_pset(p, OPTT_K_CLIENT_SECRET_FILE)))
+			st = optt_err_set(&e, OPTT_CONFIG,
+					  "the octorate dialect needs client_id and client_secret");
+		break;
+	case OPTT_DIALECT_DDI:
+		if (grant != OPTT_GRANT_CLIENT_CREDENTIALS)
+			st = optt_err_set(&e, OPTT_CONFIG, "the ddi dialect supports grant = client_credentials only");
+		else if (!optt_pset(p, OPTT_K_CLIENT_ID) ||
+			 !(optt_pset(p, OPTT_K_CLIENT_SECRET) || optt_pset(p, OPTT_K_CLIENT_SECRET_FILE)))
+			st = optt_err_set(&e, OPTT_CONFIG, "the ddi dialect needs client_id and client_secret");
+		break;
+	case OPTT_DIALECT_OAUTH2:
+		if (grant == OPTT_GRANT_CLIENT_CREDENTIALS && !optt_pset(p, OPTT_K_CLIENT_ID))
+			st = optt_err_set(&e, OPTT_CONFIG, "grant = client_credentials needs client_id");
+		break;
+	}
+	if (st == OPTT_OK && grant == OPTT_GRANT_AUTHORIZATION_CODE &&
+	    (!optt_pset(p, OPTT_K_CLIENT_ID) || !optt_pset(p, OPTT_K_REDIRECT_URI)))
+		st = optt_err_set(&e, OPTT_CONFIG, "grant = authorization_code needs client_id and redirect_uri");
+out:
+	if (st != OPTT_OK)
+		optt_err_set(err, st, "profile '%s': %s", p->name, e.msg);
+	return st;
+}
+
+enum optt_status
+optt_conf_finish(struct optt_conf *c, struct optt_err *err)
+{
+	enum optt_status st;
+	size_t i;
+
+	for (i = 0; i < c->nprofiles; i++)
+		if ((st = resolve_profile(&c->profiles[i], &c->defaults, err)) != OPTT_OK)
+			return st;
+	c->finished = 1;
+	return OPTT_OK;
+}
+
+enum optt_status
+optt_conf_load_user(struct optt_conf *c, const char *path, struct optt_err *err)
+{
+	enum optt_status st;
+	struct optt_buf user;
+	const char *env, *home;
+
+	optt_buf_init(&user, 4096);
+	if (path == NULL)
+		path = secure_getenv("OPTT_CONFIG");
+	if (path != NULL && path[0] != '\0') {
+		if ((st = optt_conf_load_file(c, path, 0, err)) != OPTT_OK)
+			goto out;
+	} else {
+		if ((st = optt_conf_load_file(c, SYSCONFDIR "/optt/optt.conf",
+					      OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
+			goto out;
+		env = secure_getenv("XDG_CONFIG_HOME");
+		home = secure_getenv("HOME");
+		if (env != NULL && env[0] == '/') {
+			if (optt_buf_puts(&user, env) != 0)
+				goto nomem;
+		} else if (home != NULL && home[0] == '/') {
+			if (optt_buf_puts(&user, home) != 0 || optt_buf_puts(&user, "/.config") != 0)
+				goto nomem;
+		}
+		if (user.len > 0) {
+			if (optt_buf_puts(&user, "/optt/optt.conf") != 0)
+				goto nomem;
+			if ((st = optt_conf_load_file(c, user.data, OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
+				goto out;
+		}
+	}
+	st = optt_conf_finish(c, err);
+	goto out;
+nomem:
+	st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+out:
+	optt_buf_clear(&user);
+	return st;
+}
+
+/* --- host lookup ------------------------------------------------------- */
+
+/* Score of entry against host (+path): 0 no match, 1 host match, 1 + len
+ * of a matching path prefix.  Host comparison is case-insensitive and
+ * exact, port included ("h" does not match "h:8443"). */
+static size_t
+entry_score(const char *e, size_t n, const char *host, const char *path)
+{
+	const char *slash = memchr(e, '/', n);
+	size_t hl = slash ? (size_t)(slash - e) : n, pl;
+	const char *pre;
+
+	if (strlen(host) != hl || strncasecmp(e, host, hl) != 0)
+		return 0;
+	if (slash == NULL)
+		return 1;
+	if (path == NULL)
+		return 0;
+	pre = slash + 1;
+	pl = n - hl - 1;
+	while (pl > 0 && pre[pl - 1] == '/')
+		pl--;
+	while (*path == '/')
+		path++;
+	if (strncmp(path, pre, pl) != 0 || (path[pl] != '\0' && path[pl] != '/'))
+		return 0;
+	return 1 + pl;
+}
+
+const struct optt_profile *
+optt_conf_profile_for_host(const struct optt_conf *c, const char *host, const char *path)
+{
+	const struct optt_profile *best = NULL;
+	size_t i, bestscore = 0, n, sc;
+	const char *h;
+
+	for (i = 0; i < c->nprofiles; i++) {
+		h = optt_pstr(&c->profiles[i], OPTT_K_HOSTS);
+		for (; h != NULL && *h != '\0';) {
+			h += strspn(h, " \t");
+			n = strcspn(h, " \t");
+			if (n > 0 && (sc = entry_score(h, n, host, path)) > bestscore) {
+				bestscore = sc;
+				best = &c->profiles[i];
+			}
+			h += n;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,110 @@
+/*
+ * conf.h - optt.conf(5): INI files parsed with inih, driven by one key
+ * table (conf.c) that gives every key its type, range, default and whether
+ * it is a secret (masked when printed).
+ *
+ * Ownership: struct optt_conf owns all its strings; optt_conf_clear wipes
+ * and frees them (client_secret is wiped).  Errors name file, line and key.
+ */
+#ifndef OPTT_CONF_H
+#define OPTT_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common/status.h"
+
+enum optt_key {
+	OPTT_K_DIALECT,
+	OPTT_K_GRANT,
+	OPTT_K_TOKEN_URL,
+	OPTT_K_BASE_URL,
+	OPTT_K_REFRESH_URL,
+	OPTT_K_AUTHORIZE_URL,
+	OPTT_K_REDIRECT_URI,
+	OPTT_K_CLIENT_ID,
+	OPTT_K_CLIENT_SECRET,
+	OPTT_K_CLIENT_SECRET_FILE,
+	OPTT_K_CLIENT_AUTH,
+	OPTT_K_SCOPE,
+	OPTT_K_HOSTS,
+	OPTT_K_USERNAME,
+	OPTT_K_GIT_AUTH,
+	OPTT_K_CACHE,
+	OPTT_K_REFRESH_MARGIN,
+	OPTT_K_DEFAULT_TTL,
+	OPTT_K_TIMEOUT,
+	OPTT_K_CAFILE,
+	OPTT_K_CAPATH,
+	OPTT_K_PROXY,
+	OPTT_K_COUNT
+};
+
+/* Enum values, in the order of the key table's value lists. */
+enum optt_dialect { OPTT_DIALECT_OPTT, OPTT_DIALECT_OCTORATE, OPTT_DIALECT_DDI, OPTT_DIALECT_OAUTH2 };
+enum optt_grant { OPTT_GRANT_PASSWORD, OPTT_GRANT_CLIENT_CREDENTIALS, OPTT_GRANT_AUTHORIZATION_CODE };
+enum optt_client_auth { OPTT_CLIENT_AUTH_BASIC, OPTT_CLIENT_AUTH_BODY };
+enum optt_git_auth { OPTT_GIT_AUTH_AUTO, OPTT_GIT_AUTH_BEARER, OPTT_GIT_AUTH_BASIC };
+enum optt_cache_mode { OPTT_CACHE_AUTO, OPTT_CACHE_KEYRING, OPTT_CACHE_FILE, OPTT_CACHE_NONE };
+
+struct optt_value {
+	char *str;   /* the text as written (secret for client_secret) */
+	long num;    /* parsed number, or index of an enum value */
+	int set;     /* 0 unset, 1 set in a file or resolved default */
+};
+
+struct optt_profile {
+	char *name;                       /* NULL for [defaults] */
+	struct optt_value v[OPTT_K_COUNT];
+};
+
+struct optt_conf {
+	struct optt_profile defaults;
+	struct optt_profile *profiles;
+	size_t nprofiles;
+	int finished;
+};
+
+enum {
+	OPTT_CONF_OPTIONAL = 1 << 0, /* a missing file is not an error */
+	OPTT_CONF_PAM = 1 << 1,      /* the PAM module's rule: root-owned, not g/o writable, no symlink */
+};
+
+#define OPTT_CONF_MAX_FILE (64 * 1024)
+
+void optt_conf_init(struct optt_conf *c);
+void optt_conf_clear(struct optt_conf *c);
+
+/* Merge one file into c (later files override earlier ones key by key). */
+enum optt_status optt_conf_load_file(struct optt_conf *c, const char *path,
+				     unsigned flags, struct optt_err *err);
+/* SPEC §2 precedence for the helpers and the CLI: path (from --config) if
+ * not NULL, else $OPTT_CONFIG if set, else the system file then the user
+ * file.  Then optt_conf_finish. */
+enum optt_status optt_conf_load_user(struct optt_conf *c, const char *path,
+				     struct optt_err *err);
+/* Apply [defaults] and built-in defaults, then validate every profile. */
+enum optt_status optt_conf_finish(struct optt_conf *c, struct optt_err *err);
+
+const struct optt_profile *optt_conf_profile(const struct optt_conf *c, const char *name);
+/* The profile whose `hosts` holds host (host[:port][/path]); matching of
+ * path prefixes: see conf.c.  NULL when none. */
+const struct optt_profile *optt_conf_profile_for_host(const struct optt_conf *c,
+						      const char *host, const char *path);
+
+const char *optt_pstr(const struct optt_profile *p, enum optt_key k);
+long optt_pnum(const struct optt_profile *p, enum optt_key k);
+int optt_pset(const struct optt_profile *p, enum optt_key k);
+/* Set a key from text, with the table's validation (e.g. PAM timeout=). */
+enum optt_status optt_profile_set(struct optt_profile *p, enum optt_key k,
+				  const char *value, struct optt_err *err);
+
+const char *optt_key_name(enum optt_key k);
+/* The value as check-config prints it: secrets masked. */
+const char *optt_key_display(const struct optt_profile *p, enum optt_key k);
+const char *optt_enum_name(enum optt_key k, long v);
+
+/* Strict decimal: whole string, no sign unless min < 0, in [min, max]. */
+int optt_parse_long(const char *s, long min, long max, long *ret);
+
+#endif

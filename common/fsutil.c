@@ -1,0 +1,104 @@
+/*
+ * fsutil.c - safe reading of small files; see fsutil.h.
+ *
+ * Invariants: checks on the fd (fstat), never the path; O_CLOEXEC always;
+ * the read is capped; the buffer holding the content is wiped by the
+ * caller's optt_buf_clear, and on every error path here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+
+enum optt_status
+optt_fs_check(const char *path, const struct stat *st, unsigned flags,
+	      struct optt_err *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return optt_err_set(err, OPTT_CONFIG, "%s: not a regular file", path);
+	if ((flags & OPTT_FS_ROOT) && st->st_uid != 0)
+		return optt_err_set(err, OPTT_CONFIG,
+				    "%s: refused: must be owned by root", path);
+	if ((flags & OPTT_FS_ROOT) && (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return optt_err_set(err, OPTT_CONFIG,
+				    "%s: refused: writable by group or others", path);
+	if ((flags & OPTT_FS_SECRET) && (st->st_mode & (S_IRGRP | S_IROTH)))
+		return optt_err_set(err, OPTT_CONFIG,
+				    "%s: refused: holds a secret but is readable by group or others (chmod 600)",
+				    path);
+	if ((flags & OPTT_FS_SECRET) && st->st_uid != 0 && st->st_uid != geteuid())
+		return optt_err_set(err, OPTT_CONFIG,
+				    "%s: refused: holds a secret but is owned by another user", path);
+	return OPTT_OK;
+}
+
+enum optt_status
+optt_fs_read(const char *path, size_t max, unsigned flags, struct stat *ret_st,
+	     struct optt_buf *ret, struct optt_err *err)
+{
+	enum optt_status st = OPTT_OK;
+	struct optt_buf buf;
+	struct stat sb;
+	char chunk[4096];
+	ssize_t n;
+	int fd = -1, oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+
+	optt_buf_init(&buf, max);
+	if (flags & OPTT_FS_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	if ((fd = open(path, oflags)) < 0) {
+		st = optt_err_set(err, OPTT_CONFIG, "%s: cannot open: %s", path,
+				  errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0) {
+		st = optt_err_set(err, OPTT_SYSTEM, "%s: fstat: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((st = optt_fs_check(path, &sb, flags, err)) != OPTT_OK)
+		goto out;
+	if (sb.st_size < 0 || (size_t)sb.st_size > max) {
+		st = optt_err_set(err, OPTT_CONFIG, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	if (optt_buf_append(&buf, "", 0) != 0) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			st = optt_err_set(err, OPTT_SYSTEM, "%s: read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		switch (optt_buf_append(&buf, chunk, (size_t)n)) {
+		case 0:
+			break;
+		case -2:
+			st = optt_err_set(err, OPTT_CONFIG, "%s: larger than %zu bytes", path, max);
+			goto out;
+		default:
+			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (ret_st != NULL)
+		*ret_st = sb;
+	*ret = buf;
+	optt_buf_init(&buf, max);
+out:
+	OPTT_WIPE(chunk, sizeof(chunk));
+	optt_buf_clear(&buf);
+	if (fd >= 0)
+		close(fd);
+	return st;
+}

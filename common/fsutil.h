@@ -1,0 +1,36 @@
+/*
+ * fsutil.h - reading small trusted files (config, client secrets) safely.
+ *
+ * Files are opened O_CLOEXEC (and O_NOFOLLOW on request); every check is
+ * made on the open descriptor, never on the path, so nothing can be
+ * swapped between check and read.  Content is read into a capped
+ * optt_buf, which the caller clears (and so wipes).
+ */
+#ifndef OPTT_FSUTIL_H
+#define OPTT_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "common/mem.h"
+#include "common/status.h"
+
+enum {
+	OPTT_FS_NOFOLLOW = 1 << 0, /* refuse a symbolic link */
+	OPTT_FS_SECRET = 1 << 1,   /* refuse if readable by group or others */
+	OPTT_FS_ROOT = 1 << 2,     /* refuse unless owned by root and not group/other writable */
+};
+
+/* Read the whole regular file at path (at most max bytes) into ret.
+ * ret_st, if not NULL, receives the fstat of the file.
+ * Errors: OPTT_CONFIG for a refused file (missing, too large, unsafe
+ * owner or mode), OPTT_NOMEM, OPTT_SYSTEM for I/O errors. */
+enum optt_status optt_fs_read(const char *path, size_t max, unsigned flags,
+			      struct stat *ret_st, struct optt_buf *ret,
+			      struct optt_err *err);
+
+/* Check a stat against the OPTT_FS_SECRET / OPTT_FS_ROOT rules. */
+enum optt_status optt_fs_check(const char *path, const struct stat *st,
+			       unsigned flags, struct optt_err *err);
+
+#endif

@@ -1,0 +1,91 @@
+/* grant.c - dialect -> http -> token; see grant.h. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "common/fsutil.h"
+#include "common/grant.h"
+#include "common/http.h"
+#include "common/mem.h"
+
+void
+optt_grant_ctx_init(struct optt_grant_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+enum optt_status
+optt_client_secret(const struct optt_profile *p, char **ret, struct optt_err *err)
+{
+	const char *path = optt_pstr(p, OPTT_K_CLIENT_SECRET_FILE);
+	struct optt_buf b;
+	enum optt_status st;
+
+	*ret = NULL;
+	if (path == NULL) {
+		if (optt_pstr(p, OPTT_K_CLIENT_SECRET) != NULL &&
+		    (*ret = optt_strdup(optt_pstr(p, OPTT_K_CLIENT_SECRET))) == NULL)
+			return optt_err_set(err, OPTT_NOMEM, "out of memory");
+		return OPTT_OK;
+	}
+	optt_buf_init(&b, 4096);
+	if ((st = optt_fs_read(path, 4096, OPTT_FS_SECRET, NULL, &b, err)) != OPTT_OK)
+		goto out;
+	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
+			     b.data[b.len - 1] == ' '))
+		b.data[--b.len] = '\0';
+	if (b.len == 0 || strlen(b.data) != b.len || strchr(b.data, '\n') != NULL) {
+		st = optt_err_set(err, OPTT_CONFIG, "%s: expected one line holding the client secret",
+				  path);
+		goto out;
+	}
+	*ret = optt_buf_steal(&b);
+out:
+	optt_buf_clear(&b);
+	return st;
+}
+
+enum optt_status
+optt_grant_run(const struct optt_profile *p, enum optt_op op,
+	       const struct optt_grant_input *in, const struct optt_grant_ctx *ctx,
+	       struct optt_token *ret, struct optt_err *err)
+{
+	struct optt_grant_input gi = *in;
+	struct optt_request req;
+	struct optt_response resp;
+	struct optt_http_opts ho;
+	struct optt_token t;
+	enum optt_status st;
+	char *secret = NULL;
+
+	optt_request_init(&req);
+	optt_response_init(&resp);
+	optt_token_init(&t);
+	if ((st = optt_client_secret(p, &secret, err)) != OPTT_OK)
+		goto out;
+	gi.client_secret = secret;
+	if ((st = optt_dialect_build(p, op, &gi, &req, err)) != OPTT_OK)
+		goto out;
+	memset(&ho, 0, sizeof(ho));
+	ho.timeout = ctx->timeout > 0 ? ctx->timeout : optt_pnum(p, OPTT_K_TIMEOUT);
+	ho.cafile = optt_pstr(p, OPTT_K_CAFILE);
+	ho.capath = optt_pstr(p, OPTT_K_CAPATH);
+	ho.proxy = optt_pstr(p, OPTT_K_PROXY);
+	ho.env_proxy = ctx->env_proxy;
+	ho.log = ctx->log;
+	if ((st = optt_http_post(&req, &ho, &resp, err)) != OPTT_OK)
+		goto out;
+	if ((st = optt_token_parse(resp.status, resp.body.data, resp.body.len, (int64_t)time(NULL),
+				   optt_pnum(p, OPTT_K_DEFAULT_TTL), &t, err)) != OPTT_OK)
+		goto out;
+	*ret = t;
+	optt_token_init(&t);
+out:
+	optt_free_str(&secret);
+	optt_request_clear(&req);
+	optt_response_clear(&resp);
+	optt_token_clear(&t);
+	OPTT_WIPE(&gi, sizeof(gi));
+	return st;
+}

@@ -1,0 +1,36 @@
+/*
+ * grant.h - one token request: dialect -> http -> token.
+ *
+ * Resolves the client secret (client_secret, or client_secret_file read
+ * with the secret-file rule), builds the request, sends it once (no
+ * retry), parses and classifies the answer.  Every buffer that held a
+ * secret is wiped before return.
+ */
+#ifndef OPTT_GRANT_H
+#define OPTT_GRANT_H
+
+#include <stdint.h>
+
+#include "common/conf.h"
+#include "common/dialect.h"
+#include "common/log.h"
+#include "common/token.h"
+
+struct optt_grant_ctx {
+	const struct optt_log *log;
+	int env_proxy;   /* 1 for helpers and CLI; 0 in the PAM module */
+	long timeout;    /* seconds; 0 means the profile's */
+};
+
+void optt_grant_ctx_init(struct optt_grant_ctx *ctx);
+
+enum optt_status optt_grant_run(const struct optt_profile *p, enum optt_op op,
+				const struct optt_grant_input *in,
+				const struct optt_grant_ctx *ctx,
+				struct optt_token *ret, struct optt_err *err);
+
+/* Read the profile's client secret (NULL when the profile has none). */
+enum optt_status optt_client_secret(const struct optt_profile *p, char **ret,
+				    struct optt_err *err);
+
+#endif

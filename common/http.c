@@ -1,0 +1,264 @@
+/*
+ * http.c - transport policy in one place; see http.h.
+ *
+ * Invariants:
+ *  - https only; http only when the host is loopback (checked here again,
+ *    whatever the config said) and CURLOPT_PROTOCOLS_STR allows just the
+ *    URL's own scheme;
+ *  - peer and host verification on; CA only from the config (cafile,
+ *    capath) or libcurl's built-in default;
+ *  - redirects never followed (a 3xx is a bad response);
+ *  - CURLOPT_NOSIGNAL, a connect timeout and a total timeout always;
+ *  - the body is capped while it is received (the write callback refuses
+ *    the byte past OPTT_RESPONSE_MAX);
+ *  - header values holding secrets are wiped before the list is freed;
+ *    curl's own heap blocks are wiped by the allocators given to
+ *    curl_global_init_mem.
+ */
+#include "config.h"
+
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "common/http.h"
+#include "common/url.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void *
+wipe_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *np;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		wipe_free(p);
+		return NULL;
+	}
+	old = malloc_usable_size(p);
+	if ((np = malloc(n)) == NULL)
+		return NULL;
+	memcpy(np, p, old < n ? old : n);
+	wipe_free(p);
+	return np;
+}
+
+static char *
+plain_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+static void
+init_once(void)
+{
+	curl_init_result = curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free,
+						wipe_realloc, plain_strdup, calloc);
+}
+
+enum optt_status
+optt_http_global_init(struct optt_err *err)
+{
+	if (pthread_once(&curl_once, init_once) != 0 || curl_init_result != CURLE_OK)
+		return optt_err_set(err, OPTT_SYSTEM, "cannot initialise libcurl");
+	return OPTT_OK;
+}
+
+void
+optt_response_init(struct optt_response *r)
+{
+	r->status = 0;
+	optt_buf_init(&r->body, OPTT_RESPONSE_MAX);
+}
+
+void
+optt_response_clear(struct optt_response *r)
+{
+	if (r == NULL)
+		return;
+	optt_buf_clear(&r->body);
+	optt_response_init(r);
+}
+
+struct sink {
+	struct optt_buf *body;
+	int oversize;
+	int nomem;
+};
+
+static size_t
+write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct sink *s = userdata;
+	size_t n = size * nmemb;
+
+	switch (optt_buf_append(s->body, ptr, n)) {
+	case 0:
+		return n;
+	case -2:
+		s->oversize = 1;
+		return 0;
+	default:
+		s->nomem = 1;
+		return 0;
+	}
+}
+
+static void
+slist_free_wiped(struct curl_slist *l)
+{
+	struct curl_slist *i;
+
+	for (i = l; i != NULL; i = i->next)
+		if (i->data != NULL)
+			explicit_bzero(i->data, strlen(i->data));
+	curl_slist_free_all(l);
+}
+
+static int
+add_header(struct curl_slist **l, const char *name, const char *value)
+{
+	struct optt_buf h;
+	struct curl_slist *nl;
+
+	optt_buf_init(&h, 8192);
+	if (optt_buf_puts(&h, name) != 0 || optt_buf_puts(&h, value) != 0) {
+		optt_buf_clear(&h);
+		return -1;
+	}
+	nl = curl_slist_append(*l, h.data);
+	optt_buf_clear(&h);
+	if (nl == NULL)
+		return -1;
+	*l = nl;
+	return 0;
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+enum optt_status
+optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts,
+	       struct optt_response *ret, struct optt_err *err)
+{
+	enum optt_status st = OPTT_OK;
+	struct optt_response resp;
+	struct curl_slist *hdrs = NULL;
+	struct sink sink = { NULL, 0, 0 };
+	struct optt_url u;
+	struct timespec t0;
+	char errbuf[CURL_ERROR_SIZE], clean[CURL_ERROR_SIZE];
+	CURL *h = NULL;
+	CURLcode rc;
+	long timeout = opts->timeout > 0 ? opts->timeout : 15;
+	long status = 0;
+	int ok = 1;
+
+	optt_response_init(&resp);
+	errbuf[0] = '\0';
+	if ((st = optt_http_global_init(err)) != OPTT_OK)
+		goto out;
+	if ((st = optt_url_parse(req->url.data, "request URL", &u, err)) != OPTT_OK)
+		goto out;
+	if ((h = curl_easy_init()) == NULL) {
+		st = optt_err_set(err, OPTT_NOMEM, "cannot create a curl handle");
+		goto out;
+	}
+	sink.body = &resp.body;
+	ok &= add_header(&hdrs, "Accept: ", "application/json") == 0;
+	ok &= add_header(&hdrs, "Expect:", "") == 0;
+	if (req->content_type != NULL)
+		ok &= add_header(&hdrs, "Content-Type: ", req->content_type) == 0;
+	else
+		ok &= add_header(&hdrs, "Content-Type:", "") == 0;
+	if (req->authorization.len > 0)
+		ok &= add_header(&hdrs, "Authorization: ", req->authorization.data) == 0;
+	if (!ok) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		goto out;
+	}
+	ok &= curl_easy_setopt(h, CURLOPT_URL, req->url.data) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, u.scheme) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 5 ? timeout : 5L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_POST, 1L) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body.len) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body.len ? req->body.data : "") == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink) == CURLE_OK;
+	ok &= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
+	if (opts->cafile != NULL)
+		ok &= curl_easy_setopt(h, CURLOPT_CAINFO, opts->cafile) == CURLE_OK;
+	if (opts->capath != NULL)
+		ok &= curl_easy_setopt(h, CURLOPT_CAPATH, opts->capath) == CURLE_OK;
+	if (opts->proxy != NULL)
+		ok &= curl_easy_setopt(h, CURLOPT_PROXY, opts->proxy) == CURLE_OK;
+	else if (!opts->env_proxy)
+		ok &= curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK;
+	if (!ok) {
+		st = optt_err_set(err, OPTT_SYSTEM, "cannot configure libcurl");
+		goto out;
+	}
+	optt_debug(opts->log, "POST %s", req->log_url);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	optt_sanitize(clean, sizeof(clean), errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	if (err != NULL)
+		err->http_status = status;
+	if (sink.oversize) {
+		st = optt_err_set(err, OPTT_BADRESP, "response larger than %d bytes refused",
+				  OPTT_RESPONSE_MAX);
+	} else if (sink.nomem) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		st = optt_err_set(err, OPTT_UNAVAILABLE, "no answer within %ld s", timeout);
+	} else if (rc != CURLE_OK) {
+		st = optt_err_set(err, OPTT_UNAVAILABLE, "%s", clean);
+	}
+	optt_debug(opts->log, "%s %s -> %s%ld, %zu bytes, %.0f ms", "POST", req->log_url,
+		   st == OPTT_OK ? "HTTP " : "failed, HTTP ", status, resp.body.len,
+		   elapsed_ms(&t0));
+	if (st != OPTT_OK)
+		goto out;
+	resp.status = status;
+	*ret = resp;
+	optt_response_init(&resp);
+out:
+	OPTT_WIPE(errbuf, sizeof(errbuf));
+	if (h != NULL)
+		curl_easy_cleanup(h);
+	slist_free_wiped(hdrs);
+	optt_response_clear(&resp);
+	return st;
+}

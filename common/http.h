@@ -1,0 +1,51 @@
+/*
+ * http.h - the one place of transport policy (the only file that includes
+ * <curl/curl.h>): POST a built request over https (plain http only to a
+ * loopback host), TLS verified, no redirects followed, connect timeout
+ * min(5, timeout) and a total timeout, the response body capped at 1 MiB
+ * while it arrives, proxy only as configured.
+ *
+ * libcurl is initialised once per process (pthread_once) with allocators
+ * that wipe every block before freeing it, so curl's own copies of the URL
+ * and headers (which may hold a password) do not outlive the request; it
+ * is never cleaned up globally.  Each request uses its own easy handle.
+ */
+#ifndef OPTT_HTTP_H
+#define OPTT_HTTP_H
+
+#include "common/dialect.h"
+#include "common/log.h"
+#include "common/mem.h"
+#include "common/status.h"
+
+#define OPTT_RESPONSE_MAX (1024 * 1024)
+
+struct optt_http_opts {
+	long timeout;          /* seconds for the whole request */
+	const char *cafile;    /* NULL: the system store */
+	const char *capath;
+	const char *proxy;     /* NULL: unset; "" : none */
+	int env_proxy;         /* proxy unset: 1 follow https_proxy & co, 0 use none */
+	const struct optt_log *log;
+};
+
+struct optt_response {
+	long status;           /* HTTP status */
+	struct optt_buf body;  /* secret: holds tokens; capped at OPTT_RESPONSE_MAX */
+};
+
+void optt_response_init(struct optt_response *r);
+void optt_response_clear(struct optt_response *r);
+
+/* Initialise libcurl for this process (idempotent, thread-safe). */
+enum optt_status optt_http_global_init(struct optt_err *err);
+
+/* Send req.  OPTT_OK means an HTTP response arrived (any status) and is in
+ * ret; OPTT_UNAVAILABLE for transport failures (connect, DNS, TLS,
+ * timeout), OPTT_BADRESP for an oversized body, OPTT_CONFIG for a URL
+ * that breaks the transport policy. */
+enum optt_status optt_http_post(const struct optt_request *req,
+				const struct optt_http_opts *opts,
+				struct optt_response *ret, struct optt_err *err);
+
+#endif

@@ -1,0 +1,90 @@
+/* jwt.c - JWT payload claims; see jwt.h. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "common/jsonutil.h"
+#include "common/jwt.h"
+#include "common/mem.h"
+#include "common/url.h"
+
+/* The decoded payload object of a compact JWS (three base64url parts). */
+static struct json_object *
+payload(const char *token)
+{
+	const char *p1, *p2;
+	struct optt_buf b;
+	struct json_object *o = NULL;
+
+	if ((p1 = strchr(token, '.')) == NULL || (p2 = strchr(p1 + 1, '.')) == NULL ||
+	    strchr(p2 + 1, '.') != NULL)
+		return NULL;
+	optt_buf_init(&b, 64 * 1024);
+	if (optt_base64url_decode(&b, p1 + 1, (size_t)(p2 - p1 - 1)) == 0 && b.data != NULL)
+		o = optt_json_parse(b.data, b.len);
+	optt_buf_clear(&b);
+	if (o != NULL && !json_object_is_type(o, json_type_object))
+		optt_json_free(&o);
+	return o;
+}
+
+int
+optt_jwt_exp(const char *token, int64_t *ret)
+{
+	struct json_object *o = payload(token), *v;
+	double d;
+	int r = -1;
+
+	if (o == NULL)
+		return -1;
+	if (json_object_object_get_ex(o, "exp", &v)) {
+		if (json_object_is_type(v, json_type_int)) {
+			*ret = json_object_get_int64(v);
+			r = 0;
+		} else if (json_object_is_type(v, json_type_double)) {
+			d = json_object_get_double(v);
+			if (isfinite(d) && d > 0 && d < 9e15) {
+				*ret = (int64_t)d;
+				r = 0;
+			}
+		}
+	}
+	optt_json_free(&o);
+	return r;
+}
+
+static int
+value_matches(struct json_object *v, const char *value)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+	case json_type_int:
+	case json_type_boolean:
+		return strcmp(json_object_get_string(v), value) == 0;
+	default:
+		return 0;
+	}
+}
+
+int
+optt_jwt_claim_holds(const char *token, const char *name, const char *value)
+{
+	struct json_object *o = payload(token), *v;
+	size_t i, n;
+	int r = 0;
+
+	if (o == NULL)
+		return -1;
+	if (json_object_object_get_ex(o, name, &v)) {
+		if (json_object_is_type(v, json_type_array)) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n && !r; i++)
+				r = value_matches(json_object_array_get_idx(v, i), value);
+		} else {
+			r = value_matches(v, value);
+		}
+	}
+	optt_json_free(&o);
+	return r;
+}

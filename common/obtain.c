@@ -1,0 +1,170 @@
+/* obtain.c - cached -> refresh -> grant, under the record lock; see obtain.h. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "common/dialect.h"
+#include "common/mem.h"
+#include "common/obtain.h"
+
+void
+optt_obtain_init(struct optt_obtain *o)
+{
+	memset(o, 0, sizeof(*o));
+	optt_grant_ctx_init(&o->grant);
+	o->grant.env_proxy = 1;
+}
+
+const char *
+optt_obtain_subject(const struct optt_profile *p, const char *username)
+{
+	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD)
+		return username;
+	return optt_pstr(p, OPTT_K_CLIENT_ID);
+}
+
+static int
+still_valid(const struct optt_profile *p, const struct optt_token *t)
+{
+	return t->access_token != NULL &&
+	       t->expires_at - optt_pnum(p, OPTT_K_REFRESH_MARGIN) > (int64_t)time(NULL);
+}
+
+static enum optt_status
+fresh_grant(struct optt_obtain *o, const struct optt_profile *p, const char *username,
+	    struct optt_token *ret, struct optt_err *err)
+{
+	struct optt_grant_input in;
+	enum optt_op op = optt_dialect_grant_op(p);
+	enum optt_status st;
+	char *password = NULL;
+
+	memset(&in, 0, sizeof(in));
+	switch (op) {
+	case OPTT_OP_PASSWORD:
+		if (o->get_password == NULL)
+			return optt_err_set(err, OPTT_REJECTED,
+					    "no token for profile %s; run: optt-token login %s", p->name,
+					    p->name);
+		if ((st = o->get_password(o->arg, p, username, &password, err)) != OPTT_OK)
+			return st;
+		in.username = username;
+		in.password = password;
+		break;
+	case OPTT_OP_CODE:
+		if (o->code == NULL)
+			return optt_err_set(err, OPTT_REJECTED,
+					    "no token for profile %s; run: optt-token login %s", p->name,
+					    p->name);
+		in.code = o->code;
+		break;
+	case OPTT_OP_CLIENT_CREDENTIALS:
+	case OPTT_OP_REFRESH:
+		break;
+	}
+	st = optt_grant_run(p, op, &in, &o->grant, ret, err);
+	optt_free_str(&password);
+	return st;
+}
+
+enum optt_status
+optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p, const char *username,
+		  struct optt_token *ret, struct optt_err *err)
+{
+	struct optt_token cached, fresh;
+	struct optt_grant_input in;
+	struct optt_err serr;
+	enum optt_status st;
+	const char *subject = optt_obtain_subject(p, username);
+	int found = 0, lockfd = -1;
+	long wait_s = (o->grant.timeout > 0 ? o->grant.timeout : optt_pnum(p, OPTT_K_TIMEOUT)) + 10;
+
+	optt_token_init(&cached);
+	optt_token_init(&fresh);
+	optt_err_init(&serr);
+	if (subject == NULL || subject[0] == '\0')
+		return optt_err_set(err, OPTT_CONFIG, "profile %s: no user name given", p->name);
+	if ((st = optt_cache_lock(o->cache, p->name, subject, wait_s, &lockfd, err)) != OPTT_OK)
+		return st;
+	if ((st = o->cache->ops->load(o->cache, p->name, subject, &cached, &found, err)) != OPTT_OK)
+		goto out;
+	if (found && !o->force && still_valid(p, &cached)) {
+		optt_debug(o->grant.log, "profile %s: cached token valid until %lld", p->name,
+			   (long long)cached.expires_at);
+		*ret = cached;
+		optt_token_init(&cached);
+		goto out;
+	}
+	if (found && !o->force && cached.refresh_token != NULL && optt_dialect_can_refresh(p)) {
+		memset(&in, 0, sizeof(in));
+		in.refresh_token = cached.refresh_token;
+		optt_debug(o->grant.log, "profile %s: refreshing", p->name);
+		st = optt_grant_run(p, OPTT_OP_REFRESH, &in, &o->grant, &fresh, err);
+		switch (st) {
+		case OPTT_OK:
+			if (fresh.refresh_token == NULL) {
+				fresh.refresh_token = cached.refresh_token;
+				cached.refresh_token = NULL;
+			}
+			goto store;
+		case OPTT_REJECTED:
+		case OPTT_CLIENT:
+		case OPTT_DENIED:
+			/* SPEC §4: a rejected refresh drops the refresh token */
+			optt_debug(o->grant.log, "profile %s: refresh rejected; refresh token dropped",
+				   p->name);
+			optt_free_str(&cached.refresh_token);
+			if (o->cache->ops->store(o->cache, p->name, subject, &cached, &serr) != OPTT_OK)
+				optt_debug(o->grant.log, "cache: %s", serr.msg);
+			break;
+		case OPTT_UNAVAILABLE:
+		case OPTT_BADRESP:
+		case OPTT_CONFIG:
+		case OPTT_NOMEM:
+		case OPTT_SYSTEM:
+			goto out; /* keep the record */
+		}
+	}
+	if ((st = fresh_grant(o, p, username, &fresh, err)) != OPTT_OK)
+		goto out;
+store:
+	if ((st = o->cache->ops->store(o->cache, p->name, subject, &fresh, &serr)) != OPTT_OK) {
+		/* the token is good; a cache that cannot be written costs a request later */
+		optt_debug(o->grant.log, "cache: %s", serr.msg);
+		st = OPTT_OK;
+	}
+	*ret = fresh;
+	optt_token_init(&fresh);
+out:
+	optt_cache_unlock(lockfd);
+	optt_token_clear(&cached);
+	optt_token_clear(&fresh);
+	return st;
+}
+
+enum optt_status
+optt_obtain_forget_access(struct optt_cache *c, const struct optt_profile *p,
+			  const char *subject, struct optt_err *err)
+{
+	struct optt_token t;
+	enum optt_status st;
+	int found = 0, lockfd = -1;
+
+	optt_token_init(&t);
+	if ((st = optt_cache_lock(c, p->name, subject, optt_pnum(p, OPTT_K_TIMEOUT) + 10, &lockfd,
+				  err)) != OPTT_OK)
+		return st;
+	if ((st = c->ops->load(c, p->name, subject, &t, &found, err)) != OPTT_OK || !found)
+		goto out;
+	optt_free_str(&t.access_token);
+	t.expires_at = 0;
+	if (t.refresh_token == NULL)
+		st = c->ops->remove(c, p->name, subject, err);
+	else
+		st = c->ops->store(c, p->name, subject, &t, err);
+out:
+	optt_cache_unlock(lockfd);
+	optt_token_clear(&t);
+	return st;
+}

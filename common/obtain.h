@@ -1,0 +1,44 @@
+/*
+ * obtain.h - getting a usable token (SPEC §4): cached and valid for more
+ * than refresh_margin -> use it; else refresh token -> refresh; else a
+ * fresh grant.  All of it under an exclusive lock on the record, so N
+ * processes racing on one expired record cause exactly one request.
+ *
+ * A refresh that is rejected drops the record's refresh token; one that is
+ * unavailable keeps the record and fails.  Passwords are asked for
+ * through a callback, used once, wiped, never stored.
+ */
+#ifndef OPTT_OBTAIN_H
+#define OPTT_OBTAIN_H
+
+#include "common/cache.h"
+#include "common/conf.h"
+#include "common/grant.h"
+#include "common/token.h"
+
+struct optt_obtain {
+	struct optt_cache *cache;
+	struct optt_grant_ctx grant;
+	/* password source for the password grant; NULL: none. *ret is the
+	 * caller's to wipe (optt_free_str). */
+	enum optt_status (*get_password)(void *arg, const struct optt_profile *p,
+					 const char *username, char **ret, struct optt_err *err);
+	void *arg;
+	int force;          /* login: ignore the cached token and refresh token */
+	const char *code;   /* authorization code (login only); secret */
+};
+
+void optt_obtain_init(struct optt_obtain *o);
+
+/* The record's subject: username for the password grant, client_id else. */
+const char *optt_obtain_subject(const struct optt_profile *p, const char *username);
+
+enum optt_status optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p,
+				   const char *username, struct optt_token *ret,
+				   struct optt_err *err);
+
+/* Drop the cached access token of a record, keeping its refresh token. */
+enum optt_status optt_obtain_forget_access(struct optt_cache *c, const struct optt_profile *p,
+					   const char *subject, struct optt_err *err);
+
+#endif

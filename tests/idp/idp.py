@@ -1,0 +1,623 @@
+#!/usr/bin/env python3
+"""Bundled test identity provider for optt-auth.
+
+Emulates, on loopback only, the three seed APIs exactly as documented
+(OPTT password grant with parameters in the query string, Octorate identity
+API with form bodies and grant_type=code, DDI Central client credentials
+with a JSON body) plus a plain RFC 6749 token endpoint.  Requests of the
+wrong shape are refused the way a strict server would.
+
+Test control, on the same server under /_ctl/ (never counted):
+  GET  /_ctl/counters                      JSON {endpoint: requests}
+  POST /_ctl/reset                         counters, faults, revocations
+  POST /_ctl/fault?mode=M[&count=N][&endpoint=E][&delay=S]
+                                           inject a fault (see FAULTS)
+  POST /_ctl/config?lifetime=SECONDS       lifetime of tokens issued next
+  POST /_ctl/revoke?what=access|refresh|all
+  GET  /_ctl/introspect  (Authorization: Bearer T, or Basic x:T)
+                                           200 if T is a live access token
+
+Start: idp.py --state DIR [--fixture FILE] [--plain]
+Writes DIR/ca.pem (the throwaway CA), DIR/port and DIR/pid when ready.
+"""
+import argparse
+import base64
+import datetime
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import secrets
+import socket
+import socketserver
+import ssl
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+FAULTS = {"500", "503", "429", "404", "slow", "latency", "malformed", "noaccess",
+          "emptyaccess", "nonobject", "html", "big", "redirect", "close", "reset",
+          "wrongca", "wronghost", "invalid_client", "expires_negative",
+          "expires_string", "expires_huge", "expires_garbage"}
+
+LOCK = threading.Lock()
+
+
+class State:
+    def __init__(self, fixture):
+        self.fixture = fixture
+        self.lifetime = int(fixture.get("lifetime", 3600))
+        self.key = secrets.token_bytes(32)
+        self.reset()
+
+    def reset(self):
+        self.counters = {}
+        self.fault = None  # dict(mode, count, endpoint, delay)
+        self.access = {}   # token -> dict(sub, exp, revoked)
+        self.refresh = {}  # token -> dict(sub, client, dialect, revoked)
+        self.codes = {}    # code -> dict(client, redirect_uri, exp, used)
+
+    def count(self, name, total=False):
+        with LOCK:
+            self.counters[name] = self.counters.get(name, 0) + 1
+            if total:
+                self.counters["total"] = self.counters.get("total", 0) + 1
+
+    def take_fault(self, endpoint, tls=False):
+        with LOCK:
+            f = self.fault
+            if f is None:
+                return None
+            if tls != (f["mode"] in ("wrongca", "wronghost")):
+                return None
+            if f["endpoint"] and endpoint and f["endpoint"] != endpoint:
+                return None
+            if f["count"] is not None:
+                f["count"] -= 1
+                if f["count"] <= 0:
+                    self.fault = None
+            return dict(f)
+
+    def account(self, username, password):
+        for a in self.fixture["accounts"]:
+            if a["username"] == username and hmac.compare_digest(a["password"].encode(), password.encode()):
+                return a
+        return None
+
+    def client(self, client_id, client_secret, dialect):
+        for c in self.fixture["clients"]:
+            if c["client_id"] == client_id and dialect in c["dialects"]:
+                if client_secret is None and c.get("public"):
+                    return c
+                if client_secret is not None and hmac.compare_digest(
+                        c["client_secret"].encode(), client_secret.encode()):
+                    return c
+        return None
+
+    def jwt(self, claims):
+        def b64(d):
+            return base64.urlsafe_b64encode(d).rstrip(b"=").decode()
+        h = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        p = b64(json.dumps(claims).encode())
+        s = b64(hmac.new(self.key, (h + "." + p).encode(), hashlib.sha256).digest())
+        return h + "." + p + "." + s
+
+    def issue(self, sub, client, dialect, refresh=True, extra=None, opaque=False):
+        now = int(time.time())
+        exp = now + self.lifetime
+        if opaque:
+            at = secrets.token_hex(28)
+        else:
+            claims = {"exp": exp, "iat": now, "sub": sub, "user_name": sub,
+                      "client_id": client, "scope": ["read", "write"],
+                      "jti": secrets.token_hex(8)}
+            claims.update(extra or {})
+            at = self.jwt(claims)
+        rt = secrets.token_urlsafe(32) if refresh else None
+        with LOCK:
+            self.access[at] = {"sub": sub, "exp": exp, "revoked": False}
+            if rt:
+                self.refresh[rt] = {"sub": sub, "client": client, "dialect": dialect,
+                                    "extra": extra or {}, "revoked": False}
+        return at, rt, exp
+
+    def use_refresh(self, rt, dialect, client):
+        with LOCK:
+            r = self.refresh.get(rt)
+            if r is None or r["revoked"] or r["dialect"] != dialect:
+                return None
+            if client is not None and r["client"] != client:
+                return None
+            return r
+
+
+def iso(exp):
+    return datetime.datetime.fromtimestamp(exp, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%S.") + "%03dZ" % 178
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "optt-test-idp/1"
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("idp: %s %s\n" % (self.command, self.path.split("?")[0]))
+
+    # --- helpers --------------------------------------------------------
+    def send_json(self, code, obj, extra_headers=()):
+        body = json.dumps(obj).encode()
+        self.send_raw(code, body, "application/json;charset=UTF-8", extra_headers)
+
+    def send_raw(self, code, body, ctype, extra_headers=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for k, v in extra_headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def oauth_error(self, code, error, desc=None):
+        obj = {"error": error}
+        if desc:
+            obj["error_description"] = desc
+        self.send_json(code, obj)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n > 1 << 20:
+            raise ValueError("body too large")
+        return self.rfile.read(n) if n else b""
+
+    def query(self):
+        q = urllib.parse.urlsplit(self.path).query
+        return urllib.parse.parse_qs(q, keep_blank_values=True), q
+
+    @staticmethod
+    def one(params, k):
+        v = params.get(k)
+        if v is None or len(v) != 1:
+            return None
+        return v[0]
+
+    def form(self, body):
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return None
+        try:
+            return urllib.parse.parse_qs(body.decode("utf-8", "strict"), keep_blank_values=True,
+                                         strict_parsing=bool(body))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    def basic(self):
+        h = self.headers.get("Authorization")
+        if not h or not h.startswith("Basic "):
+            return None
+        try:
+            raw = base64.b64decode(h[6:], validate=True).decode()
+            i, s = raw.split(":", 1)
+            return urllib.parse.unquote_plus(i), urllib.parse.unquote_plus(s)
+        except Exception:
+            return ("", "")
+
+    # --- faults ---------------------------------------------------------
+    def apply_fault(self, endpoint):
+        f = self.server.state.take_fault(endpoint)
+        if f is None:
+            return False
+        m = f["mode"]
+        if m == "latency":
+            time.sleep(f["delay"])
+            return False
+        if m in ("500", "503", "429", "404"):
+            self.send_json(int(m), {"error": "server_error"} if m != "404" else {"error": "not_found"})
+        elif m == "slow":
+            time.sleep(f["delay"])
+            self.send_json(200, {"access_token": "late", "expires_in": 60})
+        elif m == "malformed":
+            self.send_raw(200, b'{"access_token": "abc", "expires_in": ', "application/json")
+        elif m == "noaccess":
+            self.send_json(200, {"token_type": "bearer", "expires_in": 60})
+        elif m == "emptyaccess":
+            self.send_json(200, {"access_token": "", "expires_in": 60})
+        elif m == "nonobject":
+            self.send_json(200, ["access_token", "x"])
+        elif m == "html":
+            self.send_raw(200, b"<html><body>Login</body></html>", "text/html")
+        elif m == "big":
+            self.send_raw(200, b'{"access_token": "' + b"A" * (2 << 20) + b'"}', "application/json")
+        elif m == "redirect":
+            self.send_raw(302, b"", "text/plain", [("Location", "https://other.invalid/token")])
+        elif m == "invalid_client":
+            self.oauth_error(401, "invalid_client", "Bad client credentials")
+        elif m == "close":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: 400\r\n\r\n{\"access_token\": \"abc")
+            self.wfile.flush()
+            self.close_connection = True
+            self.request.close()
+        elif m == "reset":
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.request.close()
+        elif m.startswith("expires_"):
+            value = {"expires_negative": -5, "expires_string": "120",
+                     "expires_huge": 10 ** 15, "expires_garbage": "soon"}[m]
+            at, _, _ = self.server.state.issue("x", "x", "fault", refresh=False)
+            self.send_json(200, {"access_token": at, "token_type": "bearer", "expires_in": value})
+        return True
+
+    # --- dispatch -------------------------------------------------------
+    def do_GET(self):
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/_ctl/counters":
+            with LOCK:
+                return self.send_json(200, dict(self.server.state.counters))
+        if path == "/_ctl/introspect":
+            return self.introspect()
+        if path in ("/rest/v1/identity/authorize", "/rfc/authorize"):
+            return self.authorize(path)
+        self.send_json(404, {"error": "not_found"})
+
+    def do_POST(self):
+        try:
+            body = self.read_body()
+        except ValueError:
+            return self.send_json(413, {"error": "too_large"})
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/_ctl/"):
+            return self.control(path)
+        routes = {
+            "/gateway/uaa/oauth/token": self.optt,
+            "/rest/v1/identity/apilogin": self.octo_apilogin,
+            "/rest/v1/identity/token": self.octo_token,
+            "/rest/v1/identity/refresh": self.octo_refresh,
+            "/oauth2/token/": self.ddi,
+            "/rfc/token": self.rfc,
+        }
+        fn = routes.get(path)
+        name = {"/gateway/uaa/oauth/token": "optt_token", "/rest/v1/identity/apilogin": "octo_apilogin",
+                "/rest/v1/identity/token": "octo_token", "/rest/v1/identity/refresh": "octo_refresh",
+                "/oauth2/token/": "ddi_token", "/rfc/token": "rfc_token"}.get(path, "unknown")
+        self.server.state.count(name, total=True)
+        if fn is None:
+            return self.send_json(404, {"error": "not_found"})
+        if self.apply_fault(name):
+            return
+        if "application/json" not in (self.headers.get("Accept") or ""):
+            return self.oauth_error(406, "invalid_request", "Accept: application/json required")
+        fn(body)
+
+    def control(self, path):
+        st = self.server.state
+        q, _ = self.query()
+        if path == "/_ctl/reset":
+            with LOCK:
+                st.reset()
+            return self.send_json(200, {"ok": True})
+        if path == "/_ctl/fault":
+            mode = self.one(q, "mode")
+            if mode == "none":
+                with LOCK:
+                    st.fault = None
+                return self.send_json(200, {"ok": True})
+            if mode not in FAULTS:
+                return self.send_json(400, {"error": "unknown fault"})
+            count = self.one(q, "count")
+            with LOCK:
+                st.fault = {"mode": mode, "count": int(count) if count else None,
+                            "endpoint": self.one(q, "endpoint"),
+                            "delay": float(self.one(q, "delay") or (0.1 if mode == "latency" else 30))}
+            return self.send_json(200, {"ok": True})
+        if path == "/_ctl/config":
+            if self.one(q, "lifetime") is not None:
+                st.lifetime = int(self.one(q, "lifetime"))
+            return self.send_json(200, {"ok": True})
+        if path == "/_ctl/revoke":
+            what = self.one(q, "what") or "all"
+            with LOCK:
+                if what in ("access", "all"):
+                    for v in st.access.values():
+                        v["revoked"] = True
+                if what in ("refresh", "all"):
+                    for v in st.refresh.values():
+                        v["revoked"] = True
+            return self.send_json(200, {"ok": True})
+        self.send_json(404, {"error": "not_found"})
+
+    def introspect(self):
+        h = self.headers.get("Authorization") or ""
+        tok = None
+        if h.startswith("Bearer "):
+            tok = h[7:]
+        elif h.startswith("Basic "):
+            try:
+                tok = base64.b64decode(h[6:]).decode().split(":", 1)[1]
+            except Exception:
+                tok = None
+        with LOCK:
+            a = self.server.state.access.get(tok) if tok else None
+            live = a is not None and not a["revoked"] and a["exp"] > time.time()
+        if live:
+            return self.send_json(200, {"active": True, "sub": a["sub"]})
+        self.send_json(401, {"active": False})
+
+    def authorize(self, path):
+        q, _ = self.query()
+        st = self.server.state
+        cid, ruri, state = self.one(q, "client_id"), self.one(q, "redirect_uri"), self.one(q, "state")
+        dialect = "octorate" if path.startswith("/rest/") else "oauth2"
+        ok = any(c["client_id"] == cid and dialect in c["dialects"] for c in st.fixture["clients"])
+        if not ok or not ruri:
+            return self.oauth_error(400, "invalid_request", "unknown client or no redirect_uri")
+        code = secrets.token_urlsafe(16)
+        with LOCK:
+            st.codes[code] = {"client": cid, "redirect_uri": ruri, "exp": time.time() + 60,
+                              "used": False}
+        sep = "&" if "?" in ruri else "?"
+        loc = ruri + sep + urllib.parse.urlencode({"code": code, "state": state or ""})
+        self.send_raw(302, b"", "text/plain", [("Location", loc)])
+
+    def take_code(self, code, cid, ruri):
+        with LOCK:
+            c = self.server.state.codes.get(code)
+            if c is None or c["used"] or c["exp"] < time.time() or c["client"] != cid or \
+               c["redirect_uri"] != ruri:
+                return False
+            c["used"] = True
+            return True
+
+    # --- OPTT (seed 000) ------------------------------------------------
+    def optt(self, body):
+        st = self.server.state
+        q, raw = self.query()
+        if body:
+            return self.oauth_error(400, "invalid_request",
+                                    "parameters must be sent in the query string")
+        b = self.basic()
+        if b is not None and st.client(b[0], b[1], "optt") is None:
+            return self.oauth_error(401, "invalid_client", "Bad client credentials")
+        gt = self.one(q, "grant_type")
+        if gt == "password":
+            u, p = self.one(q, "username"), self.one(q, "password")
+            if u is None or p is None:
+                return self.oauth_error(400, "invalid_request", "username and password required")
+            a = st.account(u, p)
+            if a is None:
+                return self.oauth_error(400, "invalid_grant", "Bad credentials")
+            at, rt, _ = st.issue(u, b[0] if b else "optt-anonymous", "optt",
+                                 extra=dict(a.get("claims", {}), authorities=["INSTITUTE"]))
+            st.count("optt_password")
+            return self.send_json(200, {"access_token": at, "token_type": "bearer",
+                                        "refresh_token": rt, "expires_in": st.lifetime - 1,
+                                        "scope": "read write", "jti": secrets.token_hex(8)})
+        if gt == "refresh_token":
+            r = st.use_refresh(self.one(q, "refresh_token") or "", "optt", None)
+            if r is None:
+                return self.oauth_error(400, "invalid_grant", "Invalid refresh token")
+            at, _, _ = st.issue(r["sub"], r["client"], "optt", refresh=False, extra=r["extra"])
+            st.count("optt_refresh")
+            return self.send_json(200, {"access_token": at, "token_type": "bearer",
+                                        "expires_in": st.lifetime - 1, "scope": "read write"})
+        return self.oauth_error(400, "unsupported_grant_type",
+                                "Unsupported grant type: %s" % (gt or ""))
+
+    # --- Octorate (seed 001) --------------------------------------------
+    def octo_form(self, body):
+        _, raw = self.query()
+        if raw:
+            self.oauth_error(400, "invalid_request", "use form params, not the query string")
+            return None
+        f = self.form(body)
+        if f is None:
+            self.oauth_error(415, "invalid_request",
+                             "Content-Type: application/x-www-form-urlencoded required")
+            return None
+        c = self.server.state.client(self.one(f, "client_id") or "", self.one(f, "client_secret") or "",
+                                     "octorate")
+        if c is None:
+            self.oauth_error(401, "invalid_client", "Bad client credentials")
+            return None
+        return f
+
+    def octo_reply(self, at, rt, exp):
+        obj = {"access_token": at, "expireDate": iso(exp)}
+        if rt:
+            obj["refresh_token"] = rt
+        self.send_json(200, obj)
+
+    def octo_apilogin(self, body):
+        f = self.octo_form(body)
+        if f is None:
+            return
+        at, _, exp = self.server.state.issue(self.one(f, "client_id"), self.one(f, "client_id"),
+                                             "octorate", refresh=False, opaque=True)
+        self.octo_reply(at, None, exp)
+
+    def octo_token(self, body):
+        f = self.octo_form(body)
+        if f is None:
+            return
+        if self.one(f, "grant_type") != "code":
+            return self.oauth_error(400, "unsupported_grant_type", "grant_type must be code")
+        cid = self.one(f, "client_id")
+        if not self.take_code(self.one(f, "code") or "", cid, self.one(f, "redirect_uri")):
+            return self.oauth_error(400, "invalid_grant", "invalid or expired code")
+        at, rt, exp = self.server.state.issue(cid, cid, "octorate", opaque=True)
+        self.octo_reply(at, rt, exp)
+
+    def octo_refresh(self, body):
+        f = self.octo_form(body)
+        if f is None:
+            return
+        st = self.server.state
+        r = st.use_refresh(self.one(f, "refresh_token") or "", "octorate", self.one(f, "client_id"))
+        if r is None:
+            return self.oauth_error(400, "invalid_grant", "invalid refresh token")
+        at, _, exp = st.issue(r["sub"], r["client"], "octorate", refresh=False, opaque=True)
+        st.count("octo_refresh_ok")
+        self.octo_reply(at, None, exp)
+
+    # --- DDI Central (seed 002) -----------------------------------------
+    def ddi(self, body):
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            return self.oauth_error(415, "invalid_request", "Content-Type: application/json required")
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            return self.oauth_error(400, "invalid_request", "malformed JSON")
+        if not isinstance(obj, dict) or not all(isinstance(obj.get(k), str) for k in
+                                                ("client_id", "client_secret", "grant_type")):
+            return self.oauth_error(400, "invalid_request", "client_id, client_secret, grant_type required")
+        if obj["grant_type"] != "client_credentials":
+            return self.oauth_error(400, "unsupported_grant_type", "client_credentials only")
+        if self.server.state.client(obj["client_id"], obj["client_secret"], "ddi") is None:
+            return self.oauth_error(401, "invalid_client", "Bad client credentials")
+        at, _, _ = self.server.state.issue(obj["client_id"], obj["client_id"], "ddi",
+                                           refresh=False, opaque=True)
+        self.send_json(200, {"access_token": at, "expires_in": min(1800, self.server.state.lifetime),
+                             "token_type": "Bearer", "scope": "read write"})
+
+    # --- plain RFC 6749 -------------------------------------------------
+    def rfc(self, body):
+        st = self.server.state
+        _, raw = self.query()
+        f = self.form(body)
+        if raw or f is None:
+            return self.oauth_error(400, "invalid_request", "form body required")
+        b = self.basic()
+        if b is not None and "client_id" in f and "client_secret" in f:
+            return self.oauth_error(400, "invalid_request", "one client authentication method only")
+        cid, csec = b if b is not None else (self.one(f, "client_id"), self.one(f, "client_secret"))
+        client = st.client(cid, csec, "oauth2") if cid else None
+        if cid and client is None:
+            return self.oauth_error(401, "invalid_client", "Bad client credentials")
+        gt = self.one(f, "grant_type")
+        if gt == "password":
+            a = st.account(self.one(f, "username") or "", self.one(f, "password") or "")
+            if a is None:
+                return self.oauth_error(400, "invalid_grant", "Bad credentials")
+            at, rt, _ = st.issue(a["username"], cid or "public", "oauth2", extra=a.get("claims", {}))
+        elif gt == "client_credentials":
+            if client is None or client.get("public"):
+                return self.oauth_error(401, "invalid_client", "client authentication required")
+            at, rt, _ = st.issue(cid, cid, "oauth2", refresh=False)
+        elif gt == "authorization_code":
+            if client is None or not self.take_code(self.one(f, "code") or "", cid,
+                                                     self.one(f, "redirect_uri")):
+                return self.oauth_error(400, "invalid_grant", "invalid code")
+            at, rt, _ = st.issue(cid, cid, "oauth2")
+        elif gt == "refresh_token":
+            r = st.use_refresh(self.one(f, "refresh_token") or "", "oauth2", cid)
+            if r is None:
+                return self.oauth_error(400, "invalid_grant", "invalid refresh token")
+            at, rt, _ = st.issue(r["sub"], r["client"], "oauth2", refresh=False, extra=r["extra"])
+            st.count("rfc_refresh_ok")
+        else:
+            return self.oauth_error(400, "unsupported_grant_type", "unsupported grant_type")
+        obj = {"access_token": at, "token_type": "Bearer", "expires_in": st.lifetime}
+        if rt:
+            obj["refresh_token"] = rt
+        self.send_json(200, obj)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def finish_request(self, request, client_address):
+        if self.contexts is not None:
+            request.settimeout(30)
+            try:
+                request = self.contexts["main"].wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                request.close()
+                return
+        super().finish_request(request, client_address)
+
+
+def openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def make_pki(d):
+    def ca(name):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-days", "2", "-subj", "/CN=optt test CA %s" % name,
+                "-keyout", os.path.join(d, name + "-ca.key"), "-out", os.path.join(d, name + "-ca.pem"))
+
+    def leaf(name, ca_name, san):
+        key, csr, crt = (os.path.join(d, name + s) for s in (".key", ".csr", ".pem"))
+        ext = os.path.join(d, name + ".ext")
+        with open(ext, "w") as fh:
+            fh.write("subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n" % san)
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=%s" % name, "-keyout", key, "-out", csr)
+        openssl("x509", "-req", "-in", csr, "-CA", os.path.join(d, ca_name + "-ca.pem"),
+                "-CAkey", os.path.join(d, ca_name + "-ca.key"), "-CAcreateserial", "-days", "2",
+                "-extfile", ext, "-out", crt)
+    ca("test")
+    ca("other")
+    leaf("server", "test", "IP:127.0.0.1,IP:::1,DNS:localhost")
+    leaf("wronghost", "test", "DNS:wrong.invalid")
+    leaf("otherca", "other", "IP:127.0.0.1,IP:::1,DNS:localhost")
+    os.replace(os.path.join(d, "test-ca.pem"), os.path.join(d, "ca.pem"))
+
+
+def context(d, name):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(d, name + ".pem"), os.path.join(d, name + ".key"))
+    return ctx
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--state", required=True)
+    ap.add_argument("--fixture", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                      "..", "fixtures", "idp.json"))
+    ap.add_argument("--plain", action="store_true", help="plain HTTP (loopback tests)")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(args.state, exist_ok=True)
+    with open(args.fixture) as fh:
+        fixture = json.load(fh)
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.state = State(fixture)
+    srv.verbose = args.verbose
+    srv.contexts = None
+    if not args.plain:
+        make_pki(args.state)
+        main_ctx = context(args.state, "server")
+        alt = {"wrongca": context(args.state, "otherca"),
+               "wronghost": context(args.state, "wronghost")}
+
+        def sni(sock, name, ctx):
+            f = srv.state.take_fault(None, tls=True)
+            if f is not None:
+                sock.context = alt[f["mode"]]
+        main_ctx.sni_callback = sni
+        srv.contexts = {"main": main_ctx}
+    port = srv.server_address[1]
+    for name, value in (("pid", os.getpid()), ("port", port)):
+        tmp = os.path.join(args.state, name + ".tmp")
+        with open(tmp, "w") as fh:
+            fh.write("%d\n" % value)
+        os.replace(tmp, os.path.join(args.state, name))
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
