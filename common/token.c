@@ -202,6 +202,10 @@ optt_token_parse(long http_status, const char *body, size_t len, int64_t now,
 		st = optt_err_set(err, OPTT_BADRESP, "redirect refused (HTTP %ld)", http_status);
 		goto out;
 	}
+	if (http_status == 404) {
+		st = optt_err_set(err, OPTT_CLIENT, "token endpoint not found (HTTP 404)");
+		goto out;
+	}
 	if (error != NULL) {
 		char e[64];
 
@@ -214,10 +218,6 @@ optt_token_parse(long http_status, const char *body, size_t len, int64_t now,
 	}
 	if (http_status == 400 || http_status == 401 || http_status == 403) {
 		st = optt_err_set(err, OPTT_REJECTED, "rejected by the provider (HTTP %ld)", http_status);
-		goto out;
-	}
-	if (http_status == 404) {
-		st = optt_err_set(err, OPTT_CLIENT, "token endpoint not found (HTTP 404)");
 		goto out;
 	}
 	if (http_status != 200) {

@@ -18,6 +18,8 @@ Test control, on the same server under /_ctl/ (never counted):
                                            200 if T is a live access token
 
 Start: idp.py --state DIR [--fixture FILE] [--plain]
+TLS faults (wrongca, wronghost) spare connections whose SNI is
+ctl.optt.test: use it for /_ctl/ (curl --resolve ctl.optt.test:PORT:127.0.0.1).
 Writes DIR/ca.pem (the throwaway CA), DIR/port and DIR/pid when ready.
 """
 import argparse
@@ -45,6 +47,9 @@ FAULTS = {"500", "503", "429", "404", "slow", "latency", "malformed", "noaccess"
           "expires_string", "expires_huge", "expires_garbage"}
 
 LOCK = threading.Lock()
+# Tests reach /_ctl/ under this TLS server name (curl --resolve), so TLS
+# faults, which apply to every other connection, never cut them off.
+CONTROL_NAME = "ctl.optt.test"
 
 
 class State:
@@ -568,7 +573,7 @@ def make_pki(d):
                 "-extfile", ext, "-out", crt)
     ca("test")
     ca("other")
-    leaf("server", "test", "IP:127.0.0.1,IP:::1,DNS:localhost")
+    leaf("server", "test", "IP:127.0.0.1,IP:::1,DNS:localhost,DNS:%s" % CONTROL_NAME)
     leaf("wronghost", "test", "DNS:wrong.invalid")
     leaf("otherca", "other", "IP:127.0.0.1,IP:::1,DNS:localhost")
     os.replace(os.path.join(d, "test-ca.pem"), os.path.join(d, "ca.pem"))
@@ -602,6 +607,8 @@ def main():
                "wronghost": context(args.state, "wronghost")}
 
         def sni(sock, name, ctx):
+            if name == CONTROL_NAME:
+                return  # the test harness's control connections are never faulted
             f = srv.state.take_fault(None, tls=True)
             if f is not None:
                 sock.context = alt[f["mode"]]

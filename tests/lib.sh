@@ -1,0 +1,246 @@
+# lib.sh - shared helpers for the shell integration tests.  Sourced, not run.
+#
+# Output is TAP: every check prints "ok N - ..." or "not ok N - ...", and
+# t_done prints the plan.  A missing component (python3, openssl, the
+# built binaries) is a failure, never a skip.
+set -u
+
+: "${OPTT_TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${OPTT_TOP_BUILDDIR:=$OPTT_TOP_SRCDIR}"
+OPTT_TOKEN="$OPTT_TOP_BUILDDIR/cli/optt-token"
+T_NUM=0
+T_FAILED=0
+T_DIR=$(mktemp -d /tmp/optt-test.XXXXXX)
+chmod 700 "$T_DIR"
+T_PIDS=""
+IDP_PID=""
+
+# A private, predictable environment: no bus, no proxies, our own dirs.
+unset DBUS_SESSION_BUS_ADDRESS OPTT_CONFIG XDG_CONFIG_HOME XDG_CACHE_HOME \
+	https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY \
+	GIT_ASKPASS SSH_ASKPASS 2>/dev/null || true
+export HOME="$T_DIR/home" XDG_RUNTIME_DIR="$T_DIR/run"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
+
+t_cleanup() {
+	[ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null
+	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+
+ok() {
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $1"
+}
+
+not_ok() {
+	T_NUM=$((T_NUM + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_NUM - $1"
+	shift
+	for line in "$@"; do echo "# $line"; done
+}
+
+# check DESC CMD...: ok when CMD succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$T_DIR/check.out" 2>&1; then ok "$desc"; else
+		not_ok "$desc" "command failed: $*" "$(head -c 2000 "$T_DIR/check.out")"
+	fi
+}
+
+# is DESC GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  '$2'" "want: '$3'"; fi
+}
+
+# like DESC TEXT GREP-PATTERN (extended regex)
+like() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else
+		not_ok "$1" "no match for /$3/ in:" "$(printf '%s' "$2" | head -c 2000)"
+	fi
+}
+
+# unlike DESC TEXT FIXED-STRING
+unlike() {
+	if printf '%s\n' "$2" | grep -Fq -- "$3"; then
+		not_ok "$1" "found '$3' in:" "$(printf '%s' "$2" | head -c 2000)"
+	else ok "$1"; fi
+}
+
+t_done() {
+	echo "1..$T_NUM"
+	exit 0
+}
+
+need() {
+	for cmd in "$@"; do
+		if ! command -v "$cmd" >/dev/null 2>&1; then
+			not_ok "required program '$cmd' is installed" "install it (scripts/test does)"
+			t_done
+		fi
+	done
+}
+
+[ -x "$OPTT_TOKEN" ] || { not_ok "optt-token is built at $OPTT_TOKEN"; t_done; }
+
+# run [--stdin TEXT] CMD...: runs CMD, sets OUT, ERR, RC and ELAPSED (seconds).
+run() {
+	stdin=/dev/null
+	if [ "$1" = "--stdin" ]; then
+		printf '%s\n' "$2" >"$T_DIR/run.in"
+		stdin="$T_DIR/run.in"
+		shift 2
+	fi
+	t0=$(date +%s%N)
+	"$@" <"$stdin" >"$T_DIR/run.out" 2>"$T_DIR/run.err"
+	RC=$?
+	ELAPSED=$((($(date +%s%N) - t0) / 1000000000))
+	OUT=$(cat "$T_DIR/run.out")
+	ERR=$(cat "$T_DIR/run.err")
+}
+
+# --- the bundled test identity provider --------------------------------
+
+idp_start() {
+	need python3 openssl curl
+	mkdir -p "$T_DIR/idp"
+	rm -f "$T_DIR/idp/port"
+	python3 "$OPTT_TOP_SRCDIR/tests/idp/idp.py" --state "$T_DIR/idp" "$@" \
+		>"$T_DIR/idp/log" 2>&1 &
+	IDP_PID=$!
+	i=0
+	while [ ! -s "$T_DIR/idp/port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$IDP_PID" 2>/dev/null; then
+			not_ok "test IdP starts" "$(cat "$T_DIR/idp/log")"
+			t_done
+		fi
+		sleep 0.1
+	done
+	IDP_PORT=$(cat "$T_DIR/idp/port")
+	IDP_CA="$T_DIR/idp/ca.pem"
+	case " $* " in
+	*" --plain "*)
+		IDP_URL="http://127.0.0.1:$IDP_PORT"
+		IDP_CTL="$IDP_URL/_ctl"
+		;;
+	*)
+		IDP_URL="https://127.0.0.1:$IDP_PORT"
+		IDP_CTL="https://ctl.optt.test:$IDP_PORT/_ctl"
+		;;
+	esac
+}
+
+idp_stop() {
+	[ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null && wait "$IDP_PID" 2>/dev/null
+	IDP_PID=""
+}
+
+idp_curl() {
+	curl -sf --max-time 10 --cacert "$IDP_CA" --resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" "$@"
+}
+
+# idp_ctl PATH?QUERY: POST to the control interface.
+idp_ctl() {
+	idp_curl -X POST "$IDP_CTL/$1" >/dev/null ||
+		not_ok "idp control $1"
+}
+
+# idp_count NAME: requests seen at endpoint NAME (0 when none).
+idp_count() {
+	idp_curl "$IDP_CTL/counters" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"
+}
+
+# Fixture secrets, for checks that they never leak.
+FIX_SECRETS="alice-pw-3141 bob-pw-2718 optt-cli-secret-5772 octo-secret-1618 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291 rfc-secret-1414"
+
+# write_conf [EXTRA-DEFAULTS-LINES]: the standard test config, one profile
+# per dialect and grant, into $T_DIR/optt.conf (0600), exported as OPTT_CONFIG.
+write_conf() {
+	cat >"$T_DIR/optt.conf" <<EOC
+[defaults]
+cafile = $IDP_CA
+cache = file
+timeout = 5
+${1:-}
+
+[profile optt]
+dialect = optt
+token_url = $IDP_URL/gateway/uaa/oauth/token
+hosts = git.example.com
+
+[profile optt-client]
+dialect = optt
+token_url = $IDP_URL/gateway/uaa/oauth/token
+client_id = optt-cli
+client_secret = optt-cli-secret-5772
+
+[profile octo]
+dialect = octorate
+base_url = $IDP_URL/rest/v1
+client_id = octo-client
+client_secret = octo-secret-1618
+
+[profile octo-code]
+dialect = octorate
+grant = authorization_code
+base_url = $IDP_URL/rest/v1
+authorize_url = $IDP_URL/rest/v1/identity/authorize
+redirect_uri = http://127.0.0.1:${REDIRECT_PORT:-8765}/callback
+client_id = octo-client
+client_secret_file = $T_DIR/octo.secret
+
+[profile ddi]
+dialect = ddi
+token_url = $IDP_URL/oauth2/token/
+client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
+client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
+
+[profile rfc]
+token_url = $IDP_URL/rfc/token
+client_id = rfc-client
+client_secret = rfc-secret-1414&=+
+
+[profile rfc-body]
+token_url = $IDP_URL/rfc/token
+client_id = rfc-client
+client_secret = rfc-secret-1414&=+
+client_auth = body
+
+[profile rfc-password]
+token_url = $IDP_URL/rfc/token
+grant = password
+
+[profile rfc-code]
+token_url = $IDP_URL/rfc/token
+grant = authorization_code
+authorize_url = $IDP_URL/rfc/authorize
+redirect_uri = http://127.0.0.1:${REDIRECT_PORT:-8765}/cb
+client_id = rfc-client
+client_secret = rfc-secret-1414&=+
+EOC
+	chmod 600 "$T_DIR/optt.conf"
+	printf 'octo-secret-1618\n' >"$T_DIR/octo.secret"
+	chmod 600 "$T_DIR/octo.secret"
+	export OPTT_CONFIG="$T_DIR/optt.conf"
+}
+
+# set_default KEY VALUE: set a key in [defaults] (replacing an earlier one).
+set_default() {
+	sed -i -e "/^$1 = /d" -e "/^\[defaults\]/a $1 = $2" "$OPTT_CONFIG"
+}
+
+# login_alice: password-grant login of the fixture user on profile optt.
+login_alice() {
+	run --stdin alice-pw-3141 "$OPTT_TOKEN" login "${1:-optt}" --username alice --password-stdin
+}
+
+cache_file() {
+	printf '%s/optt/%s@%s.json' "$XDG_RUNTIME_DIR" "$1" "$2"
+}

@@ -1,0 +1,18 @@
+/* testutil.h - small helpers shared by the cmocka unit tests. */
+#ifndef OPTT_TESTUTIL_H
+#define OPTT_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* Create a private temp directory (removed by tu_rmrf). */
+char *tu_tmpdir(void);
+void tu_rmrf(const char *dir);
+/* Write text to dir/name with mode; returns the malloc'ed path. */
+char *tu_write(const char *dir, const char *name, const char *text, unsigned mode);
+
+#endif
