@@ -150,10 +150,21 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	struct cli *c = arg;
 	char prompt[256];
 
-	if (c->password_stdin)
-		return optt_read_line_fd(STDIN_FILENO, ret, err);
-	snprintf(prompt, sizeof(prompt), "Password for %s@%s: ", username, p->name);
-	return optt_prompt_tty(prompt, 0, ret, err);
+	enum optt_status st;
+
+	if (c->password_stdin) {
+		st = optt_read_line_fd(STDIN_FILENO, ret, err);
+	} else {
+		snprintf(prompt, sizeof(prompt), "Password for %s@%s: ", username, p->name);
+		st = optt_prompt_tty(prompt, 0, ret, err);
+	}
+	/* an empty password is never sent: some directories treat it as an
+	 * unauthenticated bind that "succeeds" */
+	if (st == OPTT_OK && (*ret)[0] == '\0') {
+		optt_free_str(ret);
+		st = optt_err_set(err, OPTT_CONFIG, "empty password refused");
+	}
+	return st;
 }
 
 static int
@@ -178,6 +189,11 @@ cmd_login(struct cli *c, int argc, char **argv)
 	}
 	if ((st = open_cache(c, p, &cache, &err)) != OPTT_OK)
 		goto out;
+	if (c->code_arg != NULL && optt_pnum(p, OPTT_K_GRANT) != OPTT_GRANT_AUTHORIZATION_CODE) {
+		st = optt_err_set(&err, OPTT_CONFIG,
+				  "--code is for authorization_code profiles; %s is not one", p->name);
+		goto out;
+	}
 	optt_obtain_init(&ob);
 	ob.cache = &cache;
 	ob.grant.log = &c->log;
@@ -208,6 +224,8 @@ cmd_login(struct cli *c, int argc, char **argv)
 			st = (code = optt_strdup(c->code_arg)) ? OPTT_OK : OPTT_NOMEM;
 		else
 			st = optt_redirect_wait(p, REDIRECT_WAIT_S, &code, &err);
+		if (st == OPTT_OK && code[0] == '\0')
+			st = optt_err_set(&err, OPTT_CONFIG, "empty authorization code");
 		if (st != OPTT_OK)
 			goto out;
 		ob.code = code;
@@ -456,6 +474,7 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	optt_conf_init(&c.conf);
 	optt_err_init(&err);
+	opterr = 0; /* our own one-line messages */
 	while ((ch = getopt_long(argc, argv, "+vhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':

@@ -304,6 +304,50 @@ valid_profile_name(const char *s)
 	return 1;
 }
 
+/* Why SECTION (the text between the brackets) is not a section we know, or
+ * NULL when it is one.  Checked for every header line before parsing, so an
+ * unknown section without keys is an error too. */
+static const char *
+section_problem(const char *section)
+{
+	const char *name;
+
+	if (strcmp(section, "defaults") == 0)
+		return NULL;
+	if (strncmp(section, "profile", 7) != 0 || !isspace((unsigned char)section[7]))
+		return "unknown section";
+	for (name = section + 7; isspace((unsigned char)*name); name++)
+		;
+	if (!valid_profile_name(name))
+		return "invalid profile name (letters, digits, '-', '_', '.')";
+	return NULL;
+}
+
+static enum optt_status
+check_section_line(const char *line, size_t n, const char *path, size_t lineno,
+		   struct optt_err *err)
+{
+	char sect[MAX_INI_LINE + 1];
+	const char *end, *why;
+	size_t len;
+
+	while (n > 0 && isspace((unsigned char)*line))
+		line++, n--;
+	if (n == 0 || *line != '[')
+		return OPTT_OK;
+	if ((end = memchr(line, ']', n)) == NULL)
+		return optt_err_set(err, OPTT_CONFIG, "%s:%zu: section header without ']'",
+				    path, lineno);
+	len = (size_t)(end - line - 1);
+	memcpy(sect, line + 1, len);
+	sect[len] = '\0';
+	while (len > 0 && isspace((unsigned char)sect[len - 1]))
+		sect[--len] = '\0';
+	if ((why = section_problem(sect)) != NULL)
+		return optt_err_set(err, OPTT_CONFIG, "%s:%zu: %s [%.60s]", path, lineno, why, sect);
+	return OPTT_OK;
+}
+
 static struct optt_profile *
 section_profile(struct parse_ctx *x, const char *section, size_t *ret_idx)
 {
@@ -424,6 +468,8 @@ optt_conf_load_file(struct optt_conf *c, const char *path, unsigned flags,
 		}
 		if (memchr(line, '\0', n) != NULL)
 			break;
+		if ((st = check_section_line(line, n, path, lineno, err)) != OPTT_OK)
+			goto out;
 		line += n + (line[n] == '\n');
 	}
 	if (strlen(buf.data) != buf.len) {

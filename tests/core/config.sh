@@ -1,1 +1,74 @@
 #!/bin/sh
+# SPEC §2 through the CLI: file precedence, strict errors naming file, line
+# and key (exit 2, nothing changed), permission rules, check-config masking.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+idp_start
+write_conf
+
+run "$OPTT_TOKEN" check-config
+is "check-config on the test config: exit 0" "$RC" 0
+like "check-config prints resolved defaults" "$OUT" 'refresh_margin = 60'
+like "check-config masks client_secret" "$OUT" 'client_secret = \*\*\*\*\*\*\*\*'
+unlike "check-config never prints a client secret" "$OUT" 'rfc-secret-1414'
+like "check-config shows client_secret_file (a path, not the secret)" "$OUT" "client_secret_file = $T_DIR/octo.secret"
+unlike "... and not the file's content" "$OUT" 'octo-secret-1618'
+
+run "$OPTT_TOKEN" login ddi
+before=$(sha256sum "$(cache_file ddi ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5)")
+cp "$OPTT_CONFIG" "$T_DIR/good.conf"
+
+# each bad config: exit 2, a message naming file, line and key, no request, cache unchanged
+n=$(idp_count total)
+bad_conf() {
+	cp "$T_DIR/good.conf" "$OPTT_CONFIG"
+	sed -i "$2" "$OPTT_CONFIG"
+	run "$OPTT_TOKEN" login ddi
+	is "$1: exit 2" "$RC" 2
+	like "$1: message" "$ERR" "$3"
+}
+bad_conf unknown-key '/^\[profile ddi\]/a frobnicate = 1' "optt.conf:[0-9]+: unknown key 'frobnicate'"
+bad_conf unknown-section '$a [server]' 'optt.conf:[0-9]+: unknown section \[server\]'
+bad_conf bad-dialect 's/^dialect = ddi/dialect = ddi2/' "optt.conf:[0-9]+: key 'dialect': unknown value 'ddi2'"
+bad_conf bad-timeout 's/^timeout = 5/timeout = five/' "optt.conf:[0-9]+: key 'timeout': expected a whole number"
+bad_conf bad-cache 's/^cache = file/cache = memory/' "optt.conf:[0-9]+: key 'cache': unknown value"
+bad_conf http-remote 's#^token_url = https://127.0.0.1:[0-9]*/oauth2#token_url = http://ddi.example.com/oauth2#' 'token_url: plain http is allowed only to loopback hosts'
+bad_conf missing-url '/^token_url = .*oauth2\/token/d' "profile 'ddi': token_url is required"
+bad_conf duplicate '/^\[profile ddi\]/a dialect = ddi' "key 'dialect' set twice"
+bad_conf long-line '/^\[profile ddi\]/a hosts = '"$(printf 'h%.0s' $(seq 1 300))" 'optt.conf:[0-9]+: line longer than 197 characters'
+is "bad configs made no request" "$(idp_count total)" "$n"
+is "bad configs left the cache unchanged" \
+	"$(sha256sum "$(cache_file ddi ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5)")" "$before"
+cp "$T_DIR/good.conf" "$OPTT_CONFIG"
+
+# a file holding client_secret must not be readable by group or others
+chmod 640 "$OPTT_CONFIG"
+run "$OPTT_TOKEN" get ddi
+is "group-readable config with client_secret: exit 2" "$RC" 2
+like "... saying why, with file, line and key" "$ERR" "optt.conf:[0-9]+: key 'client_secret': .*readable by group or others"
+chmod 600 "$OPTT_CONFIG"
+chmod 644 "$T_DIR/octo.secret"
+run "$OPTT_TOKEN" login octo-code --code x
+is "group-readable client_secret_file: exit 2" "$RC" 2
+like "... saying why" "$ERR" 'octo.secret: refused: holds a secret but is readable by group or others'
+chmod 600 "$T_DIR/octo.secret"
+
+# precedence: --config beats $OPTT_CONFIG; $OPTT_CONFIG replaces the user file
+mkdir -p "$HOME/.config/optt"
+printf '[profile useronly]\ndialect = optt\ntoken_url = https://127.0.0.1:1/x\n' >"$HOME/.config/optt/optt.conf"
+run "$OPTT_TOKEN" check-config
+unlike "\$OPTT_CONFIG replaces the user file" "$OUT" 'useronly'
+run env -u OPTT_CONFIG "$OPTT_TOKEN" check-config
+like "without \$OPTT_CONFIG the user file is read" "$OUT" '\[profile useronly\]'
+XDG_CONFIG_HOME="$T_DIR/xdg" run env -u OPTT_CONFIG "$OPTT_TOKEN" check-config
+unlike "XDG_CONFIG_HOME moves the user file" "$OUT" 'useronly'
+printf '[profile other]\ndialect = optt\ntoken_url = https://127.0.0.1:1/x\n' >"$T_DIR/other.conf"
+run "$OPTT_TOKEN" --config "$T_DIR/other.conf" check-config
+like "--config beats \$OPTT_CONFIG" "$OUT" '\[profile other\]'
+unlike "... entirely" "$OUT" '\[profile ddi\]'
+run "$OPTT_TOKEN" --config "$T_DIR/missing.conf" check-config
+is "--config naming a missing file: exit 2" "$RC" 2
+like "... naming it" "$ERR" 'missing.conf: cannot open'
+run "$OPTT_TOKEN" get nosuchprofile
+is "unknown profile: exit 2" "$RC" 2
+like "... naming it" "$ERR" "no profile 'nosuchprofile'"
+t_done

@@ -1,1 +1,77 @@
 #!/bin/sh
+# SPEC §4 keyring backend: a real Secret Service (gnome-keyring) on a
+# private session bus; schema ca.optt.Token, attributes profile/subject;
+# `auto` picks it when it answers and is unlocked, else the file cache;
+# never a prompt, never an autolaunched bus.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+. "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
+idp_start
+write_conf
+
+# --- no bus at all: auto -> file, keyring -> clear error ---------------
+set_default cache auto
+run "$OPTT_TOKEN" login ddi
+is "no session bus, cache = auto: login works" "$RC" 0
+run "$OPTT_TOKEN" status ddi
+like "... with the file backend" "$OUT" 'backend: file'
+set_default cache keyring
+run "$OPTT_TOKEN" login ddi
+is "no session bus, cache = keyring: exit 3" "$RC" 3
+like "... saying why" "$ERR" 'keyring: no session bus'
+rm -rf "$XDG_RUNTIME_DIR/optt"
+
+# --- a bus without any Secret Service: auto -> file, quickly -----------
+bus_start
+set_default cache auto
+run "$OPTT_TOKEN" login ddi
+is "bus without Secret Service, cache = auto: login works" "$RC" 0
+if [ "$ELAPSED" -le 5 ]; then ok "... without waiting long ($ELAPSED s)"; else not_ok "... without waiting long" "$ELAPSED s"; fi
+run "$OPTT_TOKEN" status ddi
+like "... with the file backend" "$OUT" 'backend: file'
+kill "$(cat "$T_DIR/bus.pid")"
+rm -rf "$XDG_RUNTIME_DIR/optt"
+
+# --- gnome-keyring, unlocked -------------------------------------------
+keyring_start
+set_default cache keyring
+login_alice optt
+is "keyring: password login exit 0" "$RC" 0
+found=$(secret-tool search --all profile optt subject alice 2>&1)
+like "keyring: item stored under schema ca.optt.Token" "$found" 'schema = ca.optt.Token'
+like "keyring: label names profile and subject" "$found" 'label = OPTT token: optt \(alice\)'
+like "keyring: the record holds the refresh token" "$found" '"refresh_token":'
+unlike "keyring: never the password" "$found" 'alice-pw-3141'
+if [ -e "$(cache_file optt alice)" ]; then not_ok "keyring: no record file written"; else ok "keyring: no record file written"; fi
+n=$(idp_count optt_token)
+run "$OPTT_TOKEN" get optt
+is "keyring: get exit 0" "$RC" 0
+like "keyring: get prints the token" "$OUT" '^eyJ'
+is "keyring: cached get makes no request" "$(idp_count optt_token)" "$n"
+idp_ctl "config?lifetime=61"
+run "$OPTT_TOKEN" login ddi
+idp_ctl "config?lifetime=3600"
+run "$OPTT_TOKEN" get ddi
+is "keyring: expired record -> one new grant" "$(idp_count ddi_token)" 3
+set_default cache auto
+run "$OPTT_TOKEN" status optt
+like "cache = auto with an unlocked keyring uses it" "$OUT" 'backend: keyring'
+run "$OPTT_TOKEN" logout optt
+is "keyring: logout exit 0" "$RC" 0
+found=$(secret-tool search --all profile optt 2>&1)
+unlike "keyring: logout removed the item" "$found" 'ca.optt.Token'
+
+# --- locked collection: never a prompt ----------------------------------
+login_alice optt
+check "lock the login collection over D-Bus" timeout 10 dbus-send --session --print-reply \
+	--dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock \
+	array:objpath:/org/freedesktop/secrets/collection/login
+set_default cache keyring
+run "$OPTT_TOKEN" get optt --username alice
+is "locked keyring, cache = keyring: exit 3, no prompt" "$RC" 3
+like "... saying it is locked" "$ERR" 'locked'
+set_default cache auto
+run --stdin alice-pw-3141 "$OPTT_TOKEN" login optt --username alice --password-stdin
+is "locked keyring, cache = auto: falls back to the file cache" "$RC" 0
+run "$OPTT_TOKEN" status optt
+like "... file backend" "$OUT" 'backend: file'
+t_done
