@@ -138,7 +138,8 @@ test_errors(void **state)
 	struct fx *f = *state;
 
 	expect_error(f, "[profile a]\ntoken_url = https://x/\nbogus = 1\n", "optt.conf:3:", "'bogus'");
-	expect_error(f, "[weird]\nx = 1\n", "optt.conf:2:", "[weird]");
+	expect_error(f, "[weird]\nx = 1\n", "optt.conf:1:", "unknown section [weird]");
+	expect_error(f, "[profile a]\ntoken_url = https://x/\n[weird]\n", "optt.conf:3:", "[weird]");
 	expect_error(f, "timeout = 1\n", "optt.conf:1:", "outside");
 	expect_error(f, "[profile a]\ndialect = google\n", ":2:", "'dialect'");
 	expect_error(f, "[profile a]\ntimeout = 10s\n", ":2:", "'timeout'");
@@ -148,7 +149,7 @@ test_errors(void **state)
 	expect_error(f, "[profile a]\ntoken_url = https://x/\ntoken_url = https://y/\n", ":3:", "twice");
 	expect_error(f, "[profile a]\ncafile = relative.pem\n", ":2:", "cafile");
 	expect_error(f, "[profile a]\nhosts = good.example.com b@d\n", ":2:", "hosts");
-	expect_error(f, "[profile a b]\ntimeout = 1\n", ":2:", "profile name");
+	expect_error(f, "[profile a b]\ntimeout = 1\n", ":1:", "profile name");
 	expect_error(f, "[profile a]\nthis line has no equals sign\n", ":2:", "syntax");
 	expect_error(f, "[profile a]\ndialect = optt\n", "profile 'a'", "token_url");
 	expect_error(f, "[profile a]\ndialect = optt\ngrant = client_credentials\ntoken_url = https://x/\n",
