@@ -142,7 +142,7 @@ idp_stop() {
 }
 
 idp_curl() {
-	curl -sf --max-time 10 --cacert "$IDP_CA" --resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" "$@"
+	curl -sf --noproxy '*' --max-time 10 --cacert "$IDP_CA" --resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" "$@"
 }
 
 # idp_ctl PATH?QUERY: POST to the control interface.
@@ -153,12 +153,16 @@ idp_ctl() {
 
 # idp_count NAME: requests seen at endpoint NAME (0 when none).
 idp_count() {
+	if [ -z "$IDP_PID" ]; then
+		echo 0 # (stopped: nothing can reach it)
+		return
+	fi
 	idp_curl "$IDP_CTL/counters" |
 		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"
 }
 
 # Fixture secrets, for checks that they never leak.
-FIX_SECRETS="alice-pw-3141 bob-pw-2718 optt-cli-secret-5772 octo-secret-1618 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291 rfc-secret-1414"
+FIX_SECRETS="alice-pw-3141 bob-pw-2718 optt-cli-secret-5772 octo-secret-1618 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291 rfc-secret-1414 e2e-pw-1618"
 
 # write_conf [EXTRA-DEFAULTS-LINES]: the standard test config, one profile
 # per dialect and grant, into $T_DIR/optt.conf (0600), exported as OPTT_CONFIG.

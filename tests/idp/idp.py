@@ -146,6 +146,7 @@ def iso(exp):
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls between header and body writes
     protocol_version = "HTTP/1.1"
     server_version = "optt-test-idp/1"
 

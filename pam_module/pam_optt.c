@@ -1,0 +1,323 @@
+/*
+ * pam_optt.c - PAM authentication against an OPTT (or any dialect's)
+ * password grant, in the order of SPEC §5:
+ *   fail delay -> NSS lookup -> password -> one HTTPS grant -> classify.
+ *
+ * Invariants: no path returns PAM_SUCCESS unless the provider granted a
+ * token and every require_claim holds; unknown users, empty passwords and
+ * sshd's invalid-user placeholder cause no request; the configuration and
+ * the proxy/CA come only from the admin's file, never from the
+ * environment; one pam_syslog line per decision, never a secret; every
+ * buffer that held the password or a token is wiped before return.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "common/conf.h"
+#include "common/dialect.h"
+#include "common/grant.h"
+#include "common/jwt.h"
+#include "common/mem.h"
+#include "common/status.h"
+#include "common/token.h"
+#include "pam_module/args.h"
+
+#ifndef PAM_OPTT_CONFIG
+#define PAM_OPTT_CONFIG SYSCONFDIR "/optt/optt.conf"
+#endif
+/* the build hides every symbol; these three are the module's interface */
+#define OPTT_PAM_EXPORT __attribute__((visibility("default")))
+#define FAIL_DELAY_US 2000000u
+/* sshd hands this to PAM instead of the password typed for an invalid user */
+static const char sshd_placeholder[] = "\b\n\r\177INCORRECT";
+
+struct attempt {
+	pam_handle_t *pamh;
+	struct pam_optt_args args;
+	char user[128];          /* sanitised, for the log line */
+	long http_status;
+	char error[64];          /* provider's `error`, sanitised */
+	const char *outcome;
+	const char *detail;      /* constant text or NULL */
+	char detail_buf[256];
+};
+
+static void
+log_debug_line(void *ctx, const char *line)
+{
+	pam_syslog((pam_handle_t *)ctx, LOG_DEBUG, "%s", line);
+}
+
+/* The one decision line. */
+static int
+decide(struct attempt *a, int code, int prio, const char *outcome)
+{
+	char extra[128] = "";
+
+	a->outcome = outcome;
+	if (a->http_status > 0)
+		snprintf(extra, sizeof(extra), " http=%ld%s%s", a->http_status,
+			 a->error[0] ? " error=" : "", a->error);
+	pam_syslog(a->pamh, prio, "user=%s profile=%s outcome=%s%s%s%s", a->user[0] ? a->user : "?",
+		   a->args.profile, outcome, extra, a->detail ? ": " : "", a->detail ? a->detail : "");
+	return code;
+}
+
+static int
+status_to_pam(struct attempt *a, enum optt_status st)
+{
+	switch (st) {
+	case OPTT_OK:
+		return decide(a, PAM_SUCCESS, LOG_NOTICE, "success");
+	case OPTT_REJECTED:
+		return decide(a, PAM_AUTH_ERR, LOG_NOTICE, "rejected");
+	case OPTT_DENIED:
+		return decide(a, PAM_PERM_DENIED, LOG_NOTICE, "claim-not-met");
+	case OPTT_UNAVAILABLE:
+		return decide(a, PAM_AUTHINFO_UNAVAIL, LOG_ERR, "unavailable");
+	case OPTT_BADRESP:
+		return decide(a, PAM_AUTHINFO_UNAVAIL, LOG_ERR, "bad-response");
+	case OPTT_CLIENT:
+		return decide(a, PAM_SERVICE_ERR, LOG_ERR, "client-error");
+	case OPTT_CONFIG:
+		return decide(a, PAM_SERVICE_ERR, LOG_ERR, "config-error");
+	case OPTT_NOMEM:
+		return decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory");
+	case OPTT_SYSTEM:
+		break;
+	}
+	return decide(a, PAM_SERVICE_ERR, LOG_ERR, "system-error");
+}
+
+/* 1 user exists, 0 no such user, -1 lookup failed, -2 no memory */
+static int
+nss_lookup(const char *user)
+{
+	struct passwd pw, *res = NULL;
+	size_t size = 16384;
+	char *buf;
+	int r;
+
+	for (;;) {
+		if ((buf = malloc(size)) == NULL)
+			return -2;
+		r = getpwnam_r(user, &pw, buf, size, &res);
+		free(buf);
+		if (r != ERANGE || size >= (1u << 20))
+			break;
+		size *= 4;
+	}
+	if (r == 0)
+		return res != NULL;
+	/* "not found" is reported as 0 with res NULL, or as one of these */
+	if (r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
+		return 0;
+	return -1;
+}
+
+/* The password: *owned is set when we must wipe and free it. */
+static int
+get_password(struct attempt *a, const char **ret, char **owned)
+{
+	const void *item = NULL;
+	char *resp = NULL;
+	int r;
+
+	*ret = NULL;
+	*owned = NULL;
+	if (a->args.use_first_pass || a->args.try_first_pass) {
+		if (pam_get_item(a->pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS && item != NULL) {
+			*ret = item;
+			return PAM_SUCCESS;
+		}
+		if (a->args.use_first_pass) {
+			a->detail = "use_first_pass: no password from an earlier module";
+			return decide(a, PAM_AUTH_ERR, LOG_NOTICE, "no-password");
+		}
+	}
+	r = pam_prompt(a->pamh, PAM_PROMPT_ECHO_OFF, &resp, "Password: ");
+	if (r != PAM_SUCCESS || resp == NULL) {
+		if (resp != NULL) {
+			explicit_bzero(resp, strlen(resp));
+			free(resp);
+		}
+		a->detail = "the conversation gave no password";
+		return decide(a, r == PAM_BUF_ERR ? PAM_BUF_ERR : PAM_CONV_ERR, LOG_NOTICE, "no-password");
+	}
+	/* hand it to later modules in the stack (try/use_first_pass there) */
+	if (pam_set_item(a->pamh, PAM_AUTHTOK, resp) != PAM_SUCCESS) {
+		explicit_bzero(resp, strlen(resp));
+		free(resp);
+		return decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory");
+	}
+	*ret = resp;
+	*owned = resp;
+	return PAM_SUCCESS;
+}
+
+static enum optt_status
+check_claims(struct attempt *a, const char *token)
+{
+	size_t i;
+
+	for (i = 0; i < a->args.nclaims; i++)
+		if (optt_jwt_claim_holds(token, a->args.claims[i].name, a->args.claims[i].value) != 1) {
+			snprintf(a->detail_buf, sizeof(a->detail_buf), "require_claim %s not met",
+				 a->args.claims[i].name);
+			a->detail = a->detail_buf;
+			return OPTT_DENIED;
+		}
+	return OPTT_OK;
+}
+
+static int
+authenticate(struct attempt *a, int argc, const char **argv)
+{
+	struct optt_conf conf;
+	struct optt_err err;
+	struct optt_grant_ctx ctx;
+	struct optt_grant_input in;
+	struct optt_token tok;
+	struct optt_log log;
+	const struct optt_profile *p;
+	const char *user = NULL, *bad, *why, *password = NULL;
+	char *owned = NULL;
+	enum optt_status st;
+	int r;
+
+	if (pam_optt_parse_args(argc, argv, &a->args, &bad, &why) != 0) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s: %.80s", why, bad);
+		a->detail = a->detail_buf;
+		a->args.profile = "?";
+		return decide(a, PAM_SERVICE_ERR, LOG_ERR, "bad-argument");
+	}
+	/* 1. the fail delay, so that a refusal takes as long as any other */
+	(void)pam_fail_delay(a->pamh, FAIL_DELAY_US);
+
+	/* 2. a local user, or no request at all */
+	if ((r = pam_get_user(a->pamh, &user, NULL)) != PAM_SUCCESS || user == NULL || user[0] == '\0') {
+		a->detail = "no user name";
+		return decide(a, r == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_USER_UNKNOWN, LOG_NOTICE,
+			      "unknown-user");
+	}
+	optt_sanitize(a->user, sizeof(a->user), user);
+	switch (nss_lookup(user)) {
+	case 1:
+		break;
+	case 0:
+		return decide(a, a->args.ignore_unknown_user ? PAM_IGNORE : PAM_USER_UNKNOWN,
+			      LOG_NOTICE, "unknown-user");
+	case -2:
+		return decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory");
+	default:
+		a->detail = "user lookup (NSS) failed";
+		return decide(a, PAM_AUTHINFO_UNAVAIL, LOG_ERR, "unavailable");
+	}
+
+	/* the admin's configuration only; checked before asking for a password */
+	optt_conf_init(&conf);
+	optt_err_init(&err);
+	st = optt_conf_load_file(&conf, a->args.config ? a->args.config : PAM_OPTT_CONFIG,
+				 OPTT_CONF_PAM, &err);
+	if (st == OPTT_OK)
+		st = optt_conf_finish(&conf, &err);
+	p = st == OPTT_OK ? optt_conf_profile(&conf, a->args.profile) : NULL;
+	if (st == OPTT_OK && p == NULL)
+		st = optt_err_set(&err, OPTT_CONFIG, "no profile '%.64s' in the configuration",
+				  a->args.profile);
+	if (st == OPTT_OK && optt_dialect_grant_op(p) != OPTT_OP_PASSWORD)
+		st = optt_err_set(&err, OPTT_CONFIG, "profile '%.64s' does not use the password grant",
+				  a->args.profile);
+	if (st != OPTT_OK) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", err.msg);
+		a->detail = a->detail_buf;
+		r = st == OPTT_NOMEM ? decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory")
+				     : decide(a, PAM_SERVICE_ERR, LOG_ERR, "config-error");
+		optt_conf_clear(&conf);
+		return r;
+	}
+
+	/* 3. the password; refusals that need no request */
+	if ((r = get_password(a, &password, &owned)) != PAM_SUCCESS) {
+		optt_conf_clear(&conf);
+		return r;
+	}
+	if (password[0] == '\0' || strncmp(password, sshd_placeholder, sizeof(sshd_placeholder) - 1) == 0) {
+		a->detail = password[0] == '\0' ? "empty password" : "sshd's invalid-user placeholder";
+		r = decide(a, PAM_AUTH_ERR, LOG_NOTICE, "rejected-locally");
+		goto out;
+	}
+
+	/* 4. one HTTPS password grant */
+	optt_grant_ctx_init(&ctx);
+	log.fn = log_debug_line;
+	log.ctx = a->pamh;
+	ctx.log = a->args.debug ? &log : NULL;
+	ctx.env_proxy = 0;
+	ctx.timeout = a->args.timeout;
+	memset(&in, 0, sizeof(in));
+	in.username = user;
+	in.password = password;
+	optt_token_init(&tok);
+	st = optt_grant_run(p, OPTT_OP_PASSWORD, &in, &ctx, &tok, &err);
+	a->http_status = err.http_status;
+	optt_sanitize(a->error, sizeof(a->error), err.error);
+	if (st == OPTT_OK) {
+		st = check_claims(a, tok.access_token);
+	} else if (err.msg[0] != '\0') {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", err.msg);
+		a->detail = a->detail_buf;
+	}
+	optt_token_clear(&tok);
+
+	/* 5. classify */
+	r = status_to_pam(a, st);
+out:
+	if (owned != NULL) {
+		explicit_bzero(owned, strlen(owned));
+		free(owned);
+	}
+	optt_conf_clear(&conf);
+	return r;
+}
+
+OPTT_PAM_EXPORT int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct attempt a;
+	int r;
+
+	(void)flags;
+	memset(&a, 0, sizeof(a));
+	a.pamh = pamh;
+	r = authenticate(&a, argc, argv);
+	explicit_bzero(&a, sizeof(a));
+	return r;
+}
+
+OPTT_PAM_EXPORT int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_SUCCESS;
+}
+
+OPTT_PAM_EXPORT int
+pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_IGNORE;
+}

@@ -1,0 +1,93 @@
+# pam-env.sh - real libpam under pam_wrapper (service files from a private
+# directory) and nss_wrapper (a private passwd file).  Sourced after lib.sh.
+PAM_MOD="$OPTT_TOP_BUILDDIR/pam_module/.libs/pam_optt.so"
+PAMDRIVE="$OPTT_TOP_BUILDDIR/tests/pam/pamdrive"
+PAM_DIR="$T_DIR/pam.d"
+PAM_CONF="$T_DIR/pam-optt.conf"
+PAM_LOG="$T_DIR/pam.log"
+
+[ -f "$PAM_MOD" ] || { not_ok "pam_optt.so is built at $PAM_MOD"; t_done; }
+[ -x "$PAMDRIVE" ] || { not_ok "pamdrive is built at $PAMDRIVE"; t_done; }
+for lib in libpam_wrapper.so libnss_wrapper.so; do
+	ls /usr/lib/*/"$lib" >/dev/null 2>&1 ||
+		{ not_ok "$lib is installed (Debian libpam-wrapper, libnss-wrapper)"; t_done; }
+done
+if [ "$(id -u)" != 0 ]; then
+	not_ok "PAM tests run as root (the module's config must be root-owned)"
+	t_done
+fi
+
+mkdir -p "$PAM_DIR"
+cat >"$T_DIR/passwd" <<'EOP'
+root:x:0:0:root:/root:/bin/sh
+alice:x:1000:1000:alice:/home/alice:/bin/sh
+bob:x:1001:1001:bob:/home/bob:/bin/sh
+a&grant_type=client_credentials:x:1002:1002:special:/home/special:/bin/sh
+EOP
+printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\n' >"$T_DIR/group"
+
+# The preload list: in a sanitizer build the ASan runtime must come first.
+PAM_PRELOAD="libpam_wrapper.so libnss_wrapper.so"
+if [ "${OPTT_SANITIZERS:-no}" = yes ]; then
+	PAM_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $PAM_PRELOAD"
+fi
+
+# pam_conf [EXTRA-PROFILE-LINES]: the module's config, root-owned 0644
+pam_conf() {
+	cat >"$PAM_CONF" <<EOC
+[defaults]
+cafile = $IDP_CA
+timeout = 5
+
+[profile optt]
+dialect = optt
+token_url = $IDP_URL/gateway/uaa/oauth/token
+${1:-}
+
+[profile rfc]
+token_url = $IDP_URL/rfc/token
+grant = password
+
+[profile ddi]
+dialect = ddi
+token_url = $IDP_URL/oauth2/token/
+client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
+client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
+EOC
+	chown 0:0 "$PAM_CONF"
+	chmod 600 "$PAM_CONF"
+}
+
+# pam_service NAME LINE...: a service file; "@optt ARGS" is our module
+pam_service() {
+	name=$1
+	shift
+	: >"$PAM_DIR/$name"
+	for line in "$@"; do
+		case "$line" in
+		*@optt*) line=$(printf '%s' "$line" | sed "s|@optt|$PAM_MOD config=$PAM_CONF|") ;;
+		esac
+		printf '%s\n' "$line" >>"$PAM_DIR/$name"
+	done
+}
+
+pam_env() {
+	env LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
+		PAM_WRAPPER_DEBUGLEVEL=2 NSS_WRAPPER_PASSWD="$T_DIR/passwd" \
+		NSS_WRAPPER_GROUP="$T_DIR/group" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$@"
+}
+
+# pam_auth SERVICE USER PASSWORD: sets CODE (PAM_*), DELAY, LOGLINE (our
+# syslog decision line), SYSLOG (all our syslog lines), REQS (requests that
+# reached the IdP), ELAPSED
+pam_auth() {
+	n0=$(idp_count total)
+	t0=$(date +%s%N)
+	printf '%s' "$3" | pam_env "$PAMDRIVE" "$1" "$2" >"$T_DIR/pam.out" 2>"$PAM_LOG"
+	ELAPSED=$((($(date +%s%N) - t0) / 1000000000))
+	CODE=$(cut -d' ' -f1 "$T_DIR/pam.out")
+	DELAY=$(sed -n 's/.* delay=\([0-9]*\)$/\1/p' "$T_DIR/pam.out")
+	SYSLOG=$(sed -n 's/.*SYSLOG([0-9]*): //p' "$PAM_LOG" | grep -v '_pam_init_handlers')
+	LOGLINE=$(printf '%s\n' "$SYSLOG" | grep 'outcome=' | tail -1)
+	REQS=$(($(idp_count total) - n0))
+}

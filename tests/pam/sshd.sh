@@ -1,0 +1,93 @@
+#!/bin/sh
+# End to end with OpenSSH: a private sshd on 127.0.0.1 (own config, host
+# key, UsePAM, keyboard-interactive only) whose PAM service uses
+# pam_optt.so through real libpam (/etc/pam.d, no wrapper).  The right
+# password logs in and runs a command; the wrong one and an IdP outage
+# are refused.  A dedicated local user is created and removed if needed.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+need sshd ssh sshpass ssh-keygen useradd userdel
+MOD="$OPTT_TOP_BUILDDIR/pam_module/.libs/pam_optt.so"
+[ -f "$MOD" ] || { not_ok "pam_optt.so is built"; t_done; }
+[ "$(id -u)" = 0 ] || { not_ok "the sshd test runs as root"; t_done; }
+idp_start
+E2E_USER=optt-e2e
+SVC=optt-test-sshd-$$
+created_user=""
+ssh_cleanup() {
+	[ -f "$T_DIR/sshd.pid" ] && kill "$(cat "$T_DIR/sshd.pid")" 2>/dev/null
+	rm -f "/etc/pam.d/$SVC"
+	[ -n "$created_user" ] && userdel "$E2E_USER" 2>/dev/null
+	t_cleanup
+}
+trap ssh_cleanup EXIT
+if ! id "$E2E_USER" >/dev/null 2>&1; then
+	useradd -M -d /nonexistent -s /bin/sh "$E2E_USER" && created_user=1
+fi
+id "$E2E_USER" >/dev/null 2>&1 && ok "local test user $E2E_USER exists" || not_ok "local test user $E2E_USER exists"
+
+conf="$T_DIR/pam-optt.conf"
+printf '[defaults]\ncafile = %s\ntimeout = 3\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
+	"$IDP_CA" "$IDP_URL" >"$conf"
+chmod 600 "$conf"
+cat >"/etc/pam.d/$SVC" <<EOP
+# written by optt-auth's tests/pam/sshd.sh; removed when it ends
+auth     [success=done authinfo_unavail=ignore default=die] $MOD config=$conf require_claim=groups=ssh-users
+auth     requisite pam_deny.so
+account  required  pam_permit.so
+session  required  pam_permit.so
+EOP
+
+# sshd names its PAM service after the program name
+ln -s "$(command -v sshd)" "$T_DIR/$SVC"
+ssh-keygen -q -t ed25519 -N '' -f "$T_DIR/hostkey" >/dev/null
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$T_DIR/sshd_config" <<EOC
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $T_DIR/hostkey
+PidFile $T_DIR/sshd.pid
+UsePAM yes
+KbdInteractiveAuthentication yes
+PasswordAuthentication no
+PubkeyAuthentication no
+AuthenticationMethods keyboard-interactive
+PermitRootLogin no
+StrictModes no
+AuthorizedKeysFile none
+MaxAuthTries 1
+LogLevel VERBOSE
+EOC
+mkdir -p /run/sshd
+preload=""
+[ "${OPTT_SANITIZERS:-no}" = yes ] && preload="$(${CC:-cc} -print-file-name=libasan.so)"
+env LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 "$T_DIR/$SVC" -D -e -f "$T_DIR/sshd_config" \
+	2>"$T_DIR/sshd.log" &
+T_PIDS="$T_PIDS $!"
+i=0
+until [ -s "$T_DIR/sshd.pid" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$T_DIR/sshd.pid" ] && ok "sshd started on 127.0.0.1:$PORT" || not_ok "sshd started" "$(cat "$T_DIR/sshd.log")"
+
+ssh_login() { # PASSWORD: sets RC, OUT, ERR
+	printf '%s\n' "$1" >"$T_DIR/sshpass"
+	chmod 600 "$T_DIR/sshpass"
+	run timeout 60 sshpass -f "$T_DIR/sshpass" ssh -F none -p "$PORT" \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		-o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
+		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 \
+		"$E2E_USER@127.0.0.1" 'echo logged-in-as-$(id -un)'
+}
+ssh_login e2e-pw-1618
+is "right password: ssh exit 0" "$RC" 0
+is "... the command ran as the user" "$OUT" "logged-in-as-$E2E_USER"
+is "... one grant reached the IdP" "$(idp_count optt_password)" 1
+ssh_login wrong-e2e-pw
+[ "$RC" -ne 0 ] && ok "wrong password: refused (ssh exit $RC)" || not_ok "wrong password: refused"
+unlike "... no command ran" "$OUT" logged-in-as
+idp_stop
+ssh_login e2e-pw-1618
+[ "$RC" -ne 0 ] && ok "IdP down: refused (ssh exit $RC), no fail-open" || not_ok "IdP down: refused"
+unlike "... no command ran" "$OUT" logged-in-as
+[ "$ELAPSED" -le 30 ] && ok "IdP down: sshd answered within 30 s (${ELAPSED}s)" || not_ok "IdP down: no hang" "took ${ELAPSED}s"
+like "sshd's log shows the PAM decision path" "$(cat "$T_DIR/sshd.log")" "$E2E_USER"
+unlike "sshd's log holds no password" "$(cat "$T_DIR/sshd.log")" e2e-pw-1618
+t_done
