@@ -118,31 +118,6 @@ open_cache(struct cli *c, const struct optt_profile *p, struct optt_cache *cache
 	return optt_cache_open(cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &c->log, err);
 }
 
-/* The subject of a password-grant profile when no --username is given:
- * the one user with a cached record. */
-static enum optt_status
-cached_subject(const struct optt_profile *p, struct optt_cache *cache, char **ret,
-	       struct optt_err *err)
-{
-	enum optt_status st;
-	char **list = NULL;
-	size_t n = 0;
-
-	if ((st = cache->ops->list(cache, p->name, &list, &n, err)) != OPTT_OK)
-		return st;
-	if (n == 1) {
-		*ret = list[0];
-		list[0] = NULL;
-	} else {
-		st = optt_err_set(err, n == 0 ? OPTT_REJECTED : OPTT_CONFIG,
-				  n == 0 ? "no token for profile %s; run: optt-token login %s"
-					 : "several users have tokens for profile %s: pass --username%.0s",
-				  p->name, p->name);
-	}
-	optt_cache_list_free(list, n);
-	return st;
-}
-
 static enum optt_status
 ask_password(void *arg, const struct optt_profile *p, const char *username, char **ret,
 	     struct optt_err *err)
@@ -269,9 +244,7 @@ cmd_get(struct cli *c, int argc, char **argv)
 	if ((st = open_cache(c, p, &cache, &err)) != OPTT_OK)
 		goto out;
 	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
-		if (c->username != NULL)
-			user = optt_strdup(c->username);
-		else if ((st = cached_subject(p, &cache, &user, &err)) != OPTT_OK)
+		if ((st = optt_obtain_pick_subject(p, &cache, c->username, &user, &err)) != OPTT_OK)
 			goto out;
 	}
 	optt_obtain_init(&ob);

@@ -168,3 +168,60 @@ out:
 	optt_token_clear(&t);
 	return st;
 }
+
+enum optt_status
+optt_obtain_pick_subject(const struct optt_profile *p, struct optt_cache *c, const char *hint,
+			 char **ret, struct optt_err *err)
+{
+	enum optt_status st;
+	char **list = NULL;
+	size_t n = 0;
+
+	*ret = NULL;
+	if (hint != NULL && hint[0] != '\0' && strcmp(hint, optt_pstr(p, OPTT_K_USERNAME)) != 0)
+		return (*ret = optt_strdup(hint)) != NULL ? OPTT_OK
+							  : optt_err_set(err, OPTT_NOMEM, "out of memory");
+	if ((st = c->ops->list(c, p->name, &list, &n, err)) != OPTT_OK)
+		return st;
+	if (n == 1) {
+		*ret = list[0];
+		list[0] = NULL;
+	} else if (n == 0) {
+		st = optt_err_set(err, OPTT_REJECTED, "no token for profile %s; run: optt-token login %s",
+				  p->name, p->name);
+	} else {
+		st = optt_err_set(err, OPTT_CONFIG,
+				  "several users have tokens for profile %s: name one (--username, or user@ in the URL)",
+				  p->name);
+	}
+	optt_cache_list_free(list, n);
+	return st;
+}
+
+enum optt_status
+optt_obtain_forget_token(struct optt_cache *c, const struct optt_profile *p, const char *token,
+			 int *dropped, struct optt_err *err)
+{
+	enum optt_status st;
+	struct optt_token t;
+	char **list = NULL;
+	size_t n = 0, i;
+	int found;
+
+	*dropped = 0;
+	if ((st = c->ops->list(c, p->name, &list, &n, err)) != OPTT_OK)
+		return st;
+	for (i = 0; i < n && st == OPTT_OK && !*dropped; i++) {
+		optt_token_init(&t);
+		found = 0;
+		st = c->ops->load(c, p->name, list[i], &t, &found, err);
+		if (st == OPTT_OK && found && t.access_token != NULL &&
+		    optt_ct_streq(t.access_token, token)) {
+			st = optt_obtain_forget_access(c, p, list[i], err);
+			*dropped = st == OPTT_OK;
+		}
+		optt_token_clear(&t);
+	}
+	optt_cache_list_free(list, n);
+	return st;
+}

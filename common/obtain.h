@@ -41,4 +41,16 @@ enum optt_status optt_obtain_token(struct optt_obtain *o, const struct optt_prof
 enum optt_status optt_obtain_forget_access(struct optt_cache *c, const struct optt_profile *p,
 					   const char *subject, struct optt_err *err);
 
+/* The subject a password-grant request is for when the caller names none
+ * for sure: hint (a user name from the CLI or from git) unless it is empty
+ * or the profile's reporting `username`; else the one user with a cached
+ * record.  No record: OPTT_REJECTED; several: OPTT_CONFIG. */
+enum optt_status optt_obtain_pick_subject(const struct optt_profile *p, struct optt_cache *c,
+					  const char *hint, char **ret, struct optt_err *err);
+
+/* Drop the cached access token of whichever record of the profile holds
+ * exactly token (compared in constant time); *dropped tells if one did. */
+enum optt_status optt_obtain_forget_token(struct optt_cache *c, const struct optt_profile *p,
+					  const char *token, int *dropped, struct optt_err *err);
+
 #endif

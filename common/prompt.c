@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -83,5 +85,47 @@ optt_prompt_tty(const char *prompt, int echo, char **ret, struct optt_err *err)
 		}
 	}
 	close(fd);
+	return st;
+}
+
+extern char **environ;
+
+enum optt_status
+optt_prompt_askpass(const char *prog, const char *prompt, char **ret, struct optt_err *err)
+{
+	posix_spawn_file_actions_t fa;
+	enum optt_status st;
+	char *argv[3];
+	int pipefd[2], status = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return optt_err_set(err, OPTT_SYSTEM, "cannot create a pipe for the askpass program");
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	}
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	argv[0] = (char *)prog;
+	argv[1] = (char *)prompt; /* the question, never a secret */
+	argv[2] = NULL;
+	if (posix_spawnp(&pid, prog, &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return optt_err_set(err, OPTT_CONFIG, "cannot run the askpass program %.200s", prog);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	st = optt_read_line_fd(pipefd[0], ret, err);
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (st == OPTT_OK && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+		optt_free_str(ret);
+		st = optt_err_set(err, OPTT_CONFIG, "the askpass program %.200s failed", prog);
+	}
 	return st;
 }

@@ -15,4 +15,9 @@ enum optt_status optt_prompt_tty(const char *prompt, int echo, char **ret, struc
 /* Read one line from fd (the trailing newline dropped). */
 enum optt_status optt_read_line_fd(int fd, char **ret, struct optt_err *err);
 
+/* Run an askpass program (git's GIT_ASKPASS/SSH_ASKPASS convention): the
+ * prompt is its only argument, the answer the first line of its output. */
+enum optt_status optt_prompt_askpass(const char *prog, const char *prompt, char **ret,
+				     struct optt_err *err);
+
 #endif

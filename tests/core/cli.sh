@@ -63,7 +63,7 @@ run --stdin bob-pw-2718 "$OPTT_TOKEN" login optt --username bob --password-stdin
 is "login bob: exit 0" "$RC" 0
 run "$OPTT_TOKEN" get optt
 is "two users cached, no --username: exit 2" "$RC" 2
-like "... names the way out" "$ERR" 'several users have tokens for profile optt: pass --username'
+like "... names the way out" "$ERR" 'several users have tokens for profile optt: name one'
 run "$OPTT_TOKEN" get optt --username bob
 is "get --username bob: exit 0" "$RC" 0
 tok_bob=$OUT

@@ -5,7 +5,7 @@
 idp_start
 write_conf
 
-idp_ctl "config?lifetime=61"          # expires_in 60 <= refresh_margin: stale at once
+idp_ctl "config?lifetime=30"          # expires_in < refresh_margin (60): stale at once
 login_alice optt
 is "login exit 0" "$RC" 0
 idp_ctl "config?lifetime=3600"

@@ -1,0 +1,173 @@
+/*
+ * gitproto.c - read git's credential attributes, write the answer.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "git/gitproto.h"
+
+void
+optt_git_cred_init(struct optt_git_cred *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void
+optt_git_cred_clear(struct optt_git_cred *c)
+{
+	size_t i;
+
+	optt_free_str(&c->protocol);
+	optt_free_str(&c->host);
+	optt_free_str(&c->path);
+	optt_free_str(&c->username);
+	optt_free_str(&c->password);
+	optt_free_str(&c->credential);
+	optt_free_str(&c->authtype);
+	for (i = 0; i < c->nwwwauth; i++)
+		optt_free_str(&c->wwwauth[i]);
+	optt_git_cred_init(c);
+}
+
+static char **
+slot(struct optt_git_cred *c, const char *key, size_t klen)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} keys[] = {
+		{ "protocol", offsetof(struct optt_git_cred, protocol) },
+		{ "host", offsetof(struct optt_git_cred, host) },
+		{ "path", offsetof(struct optt_git_cred, path) },
+		{ "username", offsetof(struct optt_git_cred, username) },
+		{ "password", offsetof(struct optt_git_cred, password) },
+		{ "credential", offsetof(struct optt_git_cred, credential) },
+		{ "authtype", offsetof(struct optt_git_cred, authtype) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i].name) == klen && memcmp(keys[i].name, key, klen) == 0)
+			return (char **)(void *)((char *)c + keys[i].off);
+	return NULL;
+}
+
+static int
+keyis(const char *key, size_t klen, const char *name)
+{
+	return strlen(name) == klen && memcmp(key, name, klen) == 0;
+}
+
+enum optt_status
+optt_git_parse(const char *buf, size_t len, struct optt_git_cred *c, struct optt_err *err)
+{
+	const char *p = buf, *end = buf + len, *nl, *eq;
+	char **dst, *v;
+	size_t lineno = 0, klen;
+
+	if (len > OPTT_GIT_MAX_INPUT)
+		return optt_err_set(err, OPTT_CONFIG, "input larger than %d bytes", OPTT_GIT_MAX_INPUT);
+	if (memchr(buf, '\0', len) != NULL)
+		return optt_err_set(err, OPTT_CONFIG, "input holds a NUL byte");
+	while (p < end) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			break; /* a blank line ends the block */
+		eq = memchr(p, '=', (size_t)(nl - p));
+		if (eq == NULL || eq == p) {
+			optt_git_cred_clear(c);
+			return optt_err_set(err, OPTT_CONFIG, "line %zu: expected key=value", lineno);
+		}
+		klen = (size_t)(eq - p);
+		{
+			const char *vs = eq + 1;
+			size_t vlen = (size_t)(nl - vs);
+
+			if (vlen > 0 && vs[vlen - 1] == '\r')
+				vlen--;
+			if ((v = malloc(vlen + 1)) == NULL) {
+				optt_git_cred_clear(c);
+				return optt_err_set(err, OPTT_NOMEM, "out of memory");
+			}
+			memcpy(v, vs, vlen);
+			v[vlen] = '\0';
+		}
+		if (keyis(p, klen, "capability[]")) {
+			if (strcmp(v, "authtype") == 0)
+				c->cap_authtype = 1;
+			optt_free_str(&v);
+		} else if (keyis(p, klen, "wwwauth[]")) {
+			if (c->nwwwauth < OPTT_GIT_MAX_WWWAUTH)
+				c->wwwauth[c->nwwwauth++] = v;
+			else
+				optt_free_str(&v);
+		} else if ((dst = slot(c, p, klen)) != NULL) {
+			optt_free_str(dst); /* the last value wins, as in git */
+			*dst = v;
+		} else {
+			optt_free_str(&v); /* unknown keys are ignored */
+		}
+		p = nl < end ? nl + 1 : end;
+	}
+	return OPTT_OK;
+}
+
+int
+optt_git_offers_bearer(const struct optt_git_cred *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nwwwauth; i++) {
+		const char *s = c->wwwauth[i];
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (strncasecmp(s, "bearer", 6) == 0 && (s[6] == '\0' || s[6] == ' ' || s[6] == ','))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+valid_value(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") == NULL && s[0] != '\0';
+}
+
+enum optt_status
+optt_git_format(const struct optt_git_answer *a, struct optt_buf *out, struct optt_err *err)
+{
+	char num[32];
+	int r = 0;
+
+	if (!valid_value(a->token) || (!a->bearer && !valid_value(a->username)))
+		return optt_err_set(err, OPTT_BADRESP, "token or user name unfit for git (empty or multi-line)");
+	snprintf(num, sizeof(num), "%lld", a->expiry_utc);
+	if (a->bearer) {
+		r |= optt_buf_puts(out, "capability[]=authtype\nauthtype=Bearer\ncredential=");
+		r |= optt_buf_puts(out, a->token);
+		r |= optt_buf_puts(out, "\nephemeral=1\n");
+	} else {
+		r |= optt_buf_puts(out, "username=");
+		r |= optt_buf_puts(out, a->username);
+		r |= optt_buf_puts(out, "\npassword=");
+		r |= optt_buf_puts(out, a->token);
+		r |= optt_buf_puts(out, "\n");
+	}
+	r |= optt_buf_puts(out, "password_expiry_utc=");
+	r |= optt_buf_puts(out, num);
+	r |= optt_buf_puts(out, "\n");
+	if (r != 0) {
+		optt_buf_clear(out);
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	}
+	return OPTT_OK;
+}

@@ -1,0 +1,297 @@
+/*
+ * git-credential-optt - git credential helper (SPEC §6).
+ *
+ *   git-credential-optt [--profile NAME] get|store|erase
+ *
+ * get: for a configured host, print a Bearer or Basic answer with a token
+ * from the cache (refreshed or granted as needed); for any other host,
+ * nothing (other helpers run).  Failures: one line on stderr, nothing on
+ * stdout, exit 0 (git then goes on as if the helper had nothing).
+ * store: nothing to do.  erase: drop the cached access token if git erases
+ * it (the refresh token stays, so the next get refreshes).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cache.h"
+#include "common/conf.h"
+#include "common/mem.h"
+#include "common/obtain.h"
+#include "common/prompt.h"
+#include "git/gitproto.h"
+
+struct helper {
+	struct optt_git_cred in;
+	const char *profile_arg;
+	int verbose;
+	struct optt_log log;
+	char url[300];          /* for prompts: https://host */
+	int may_prompt;
+};
+
+static void
+log_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "optt: %s\n", line);
+}
+
+static void
+say(const char *msg)
+{
+	fprintf(stderr, "optt: %s\n", msg);
+}
+
+static enum optt_status
+read_input(struct optt_git_cred *c, struct optt_err *err)
+{
+	struct optt_buf b;
+	char chunk[4096];
+	enum optt_status st;
+	ssize_t n;
+
+	optt_buf_init(&b, OPTT_GIT_MAX_INPUT);
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n < 0) {
+			st = optt_err_set(err, OPTT_SYSTEM, "cannot read the credential from git");
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (optt_buf_append(&b, chunk, (size_t)n) != 0) {
+			st = optt_err_set(err, OPTT_CONFIG, "input larger than %d bytes", OPTT_GIT_MAX_INPUT);
+			goto out;
+		}
+	}
+	st = optt_git_parse(b.data ? b.data : "", b.len, c, err);
+out:
+	OPTT_WIPE(chunk, sizeof(chunk));
+	optt_buf_clear(&b);
+	return st;
+}
+
+/* Ask like git does: GIT_ASKPASS, else SSH_ASKPASS, else the terminal. */
+static enum optt_status
+ask(const char *prompt, int echo, char **ret, struct optt_err *err)
+{
+	const char *prog = getenv("GIT_ASKPASS");
+
+	if (prog == NULL || prog[0] == '\0')
+		prog = getenv("SSH_ASKPASS");
+	if (prog != NULL && prog[0] != '\0')
+		return optt_prompt_askpass(prog, prompt, ret, err);
+	return optt_prompt_tty(prompt, echo, ret, err);
+}
+
+/* Password prompt for the grant: askpass program or the terminal. */
+static enum optt_status
+ask_password(void *arg, const struct optt_profile *p, const char *username, char **ret,
+	     struct optt_err *err)
+{
+	struct helper *h = arg;
+	char prompt[512];
+
+	(void)p;
+	snprintf(prompt, sizeof(prompt), "Password for '%s' at %s (OPTT): ", username, h->url);
+	return ask(prompt, 0, ret, err);
+}
+
+static const struct optt_profile *
+pick_profile(struct helper *h, const struct optt_conf *conf)
+{
+	if (h->profile_arg != NULL)
+		return optt_conf_profile(conf, h->profile_arg);
+	if (h->in.host == NULL)
+		return NULL;
+	return optt_conf_profile_for_host(conf, h->in.host, h->in.path);
+}
+
+static int
+cmd_get(struct helper *h, const struct optt_profile *p)
+{
+	struct optt_cache cache;
+	struct optt_obtain ob;
+	struct optt_token t;
+	struct optt_err err;
+	struct optt_buf out;
+	struct optt_git_answer ans;
+	enum optt_status st;
+	char *subject = NULL, *prompt_user = NULL;
+	const char *report_user;
+	long git_auth;
+
+	optt_cache_init(&cache);
+	optt_token_init(&t);
+	optt_err_init(&err);
+	optt_buf_init(&out, 64 * 1024);
+	snprintf(h->url, sizeof(h->url), "%s://%s", h->in.protocol ? h->in.protocol : "https",
+		 h->in.host ? h->in.host : p->name);
+	if ((st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log,
+				  &err)) != OPTT_OK)
+		goto fail;
+	optt_obtain_init(&ob);
+	ob.cache = &cache;
+	ob.grant.log = &h->log;
+	ob.grant.env_proxy = 1;
+	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
+		/* the OPTT user: git's user name when it is not the reporting
+		 * name, else the one user with a cached record, else ask */
+		st = optt_obtain_pick_subject(p, &cache, h->in.username, &subject, &err);
+		if (st == OPTT_REJECTED && h->may_prompt) {
+			char prompt[512];
+
+			snprintf(prompt, sizeof(prompt), "Username for %s (OPTT): ", h->url);
+			if ((st = ask(prompt, 1, &prompt_user, &err)) == OPTT_OK)
+				st = optt_str_set(&subject, prompt_user) == 0 ? OPTT_OK : OPTT_NOMEM;
+		}
+		if (st != OPTT_OK)
+			goto fail;
+		if (h->may_prompt) {
+			ob.get_password = ask_password;
+			ob.arg = h;
+		}
+	}
+	if ((st = optt_obtain_token(&ob, p, subject, &t, &err)) != OPTT_OK)
+		goto fail;
+
+	git_auth = optt_pnum(p, OPTT_K_GIT_AUTH);
+	memset(&ans, 0, sizeof(ans));
+	ans.bearer = h->in.cap_authtype && git_auth != OPTT_GIT_AUTH_BASIC &&
+		     (git_auth == OPTT_GIT_AUTH_BEARER || optt_git_offers_bearer(&h->in));
+	report_user = h->in.username && h->in.username[0] ? h->in.username : optt_pstr(p, OPTT_K_USERNAME);
+	ans.username = report_user;
+	ans.token = t.access_token;
+	ans.expiry_utc = (long long)t.expires_at;
+	if ((st = optt_git_format(&ans, &out, &err)) != OPTT_OK)
+		goto fail;
+	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the answer to git");
+	if (st != OPTT_OK)
+		goto fail;
+	goto out;
+fail:
+	if (st == OPTT_REJECTED && optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD && !h->may_prompt &&
+	    strstr(err.msg, "optt-token login") == NULL)
+		fprintf(stderr, "optt: %s; run: optt-token login %s\n", err.msg, p->name);
+	else
+		say(err.msg);
+out:
+	optt_buf_clear(&out);
+	optt_free_str(&subject);
+	optt_free_str(&prompt_user);
+	optt_token_clear(&t);
+	optt_cache_close(&cache);
+	return 0;
+}
+
+static int
+cmd_erase(struct helper *h, const struct optt_profile *p)
+{
+	struct optt_cache cache;
+	struct optt_err err;
+	const char *tok = h->in.credential ? h->in.credential : h->in.password;
+	int dropped = 0;
+
+	if (tok == NULL || tok[0] == '\0')
+		return 0;
+	optt_cache_init(&cache);
+	optt_err_init(&err);
+	if (optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log, &err) !=
+		    OPTT_OK ||
+	    optt_obtain_forget_token(&cache, p, tok, &dropped, &err) != OPTT_OK)
+		say(err.msg);
+	else if (dropped)
+		optt_debug(&h->log, "erase: dropped the cached access token of profile %s", p->name);
+	optt_cache_close(&cache);
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: git-credential-optt [--profile NAME] [-v] get|store|erase\n"
+			"  (configure: git config --global credential.https://HOST.helper optt)\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct optt_profile *p;
+	struct optt_conf conf;
+	struct optt_err err;
+	struct helper h;
+	const char *op, *tp;
+	int ch, rc = 0;
+
+	umask(077);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	memset(&h, 0, sizeof(h));
+	optt_git_cred_init(&h.in);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+v", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			h.profile_arg = optarg;
+			break;
+		case 'v':
+			h.verbose = 1;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		case 'V':
+			printf("git-credential-optt %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage();
+		return 2;
+	}
+	op = argv[optind];
+	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0)
+		return 0; /* git may add operations: unknown ones are ignored, per gitcredentials(7) */
+	h.log.fn = h.verbose ? log_stderr : NULL;
+	optt_err_init(&err);
+	optt_conf_init(&conf);
+	if (read_input(&h.in, &err) != OPTT_OK) {
+		say(err.msg);
+		goto out;
+	}
+	if (strcmp(op, "store") == 0)
+		goto out; /* the helper stores what it mints itself */
+	if (optt_conf_load_user(&conf, NULL, &err) != OPTT_OK) {
+		say(err.msg);
+		goto out;
+	}
+	if ((p = pick_profile(&h, &conf)) == NULL) {
+		if (h.profile_arg != NULL)
+			fprintf(stderr, "optt: no profile '%s' in the configuration\n", h.profile_arg);
+		goto out; /* not our host: other helpers run */
+	}
+	tp = getenv("GIT_TERMINAL_PROMPT");
+	h.may_prompt = !(tp != NULL && strcmp(tp, "0") == 0);
+	rc = strcmp(op, "get") == 0 ? cmd_get(&h, p) : cmd_erase(&h, p);
+out:
+	optt_git_cred_clear(&h.in);
+	optt_conf_clear(&conf);
+	return rc;
+}
