@@ -77,13 +77,6 @@ usage_error(const char *msg)
 }
 
 static void
-log_stderr(void *ctx, const char *line)
-{
-	(void)ctx;
-	fprintf(stderr, "optt: %s\n", line);
-}
-
-static void
 format_time(int64_t t, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;
@@ -502,7 +495,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	c.log.fn = c.verbose ? log_stderr : NULL;
+	c.log.fn = c.verbose ? optt_log_stderr : NULL;
 	if ((st = optt_conf_load_user(&c.conf, c.config, &err)) != OPTT_OK) {
 		rc = fail(st, &err);
 		goto out;

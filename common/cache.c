@@ -56,28 +56,33 @@ mkdir_p(char *path)
 	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-enum optt_status
-optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
+/* runtime: $XDG_RUNTIME_DIR, else $XDG_CACHE_HOME, else ~/.cache;
+ * persistent: $XDG_DATA_HOME, else ~/.local/share */
+static enum optt_status
+private_dir_open(int persistent, char **ret_path, int *ret_fd, struct optt_err *err)
 {
-	const char *rt = secure_getenv("XDG_RUNTIME_DIR"), *base, *home;
+	const char *rt = persistent ? NULL : secure_getenv("XDG_RUNTIME_DIR"), *base, *home;
 	struct optt_buf path;
 	enum optt_status st = OPTT_OK;
 	struct stat sb;
 	int fd = -1;
 
 	optt_buf_init(&path, 4096);
+	base = secure_getenv(persistent ? "XDG_DATA_HOME" : "XDG_CACHE_HOME");
 	if (rt != NULL && rt[0] == '/') {
 		if (optt_buf_puts(&path, rt) != 0)
 			goto nomem;
-	} else if ((base = secure_getenv("XDG_CACHE_HOME")) != NULL && base[0] == '/') {
+	} else if (base != NULL && base[0] == '/') {
 		if (optt_buf_puts(&path, base) != 0)
 			goto nomem;
 	} else if ((home = secure_getenv("HOME")) != NULL && home[0] == '/') {
-		if (optt_buf_puts(&path, home) != 0 || optt_buf_puts(&path, "/.cache") != 0)
+		if (optt_buf_puts(&path, home) != 0 ||
+		    optt_buf_puts(&path, persistent ? "/.local/share" : "/.cache") != 0)
 			goto nomem;
 	} else {
-		st = optt_err_set(err, OPTT_SYSTEM,
-				  "no cache directory: set XDG_RUNTIME_DIR or HOME");
+		st = optt_err_set(err, OPTT_SYSTEM, "no %s directory: set %s or HOME",
+				  persistent ? "data" : "cache",
+				  persistent ? "XDG_DATA_HOME" : "XDG_RUNTIME_DIR");
 		goto out;
 	}
 	if (optt_buf_puts(&path, "/optt") != 0)
@@ -87,19 +92,19 @@ optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
 		goto out;
 	}
 	if ((fd = open(path.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cache directory %s refused: %s", path.data,
+		st = optt_err_set(err, OPTT_SYSTEM, "directory %s refused: %s", path.data,
 				  errno == ELOOP || errno == ENOTDIR ? "not a directory (symbolic link?)"
 								     : strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0 || sb.st_uid != geteuid()) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cache directory %s refused: owned by another user",
+		st = optt_err_set(err, OPTT_SYSTEM, "directory %s refused: owned by another user",
 				  path.data);
 		goto out;
 	}
 	if (sb.st_mode & 077) {
 		st = optt_err_set(err, OPTT_SYSTEM,
-				  "cache directory %s refused: mode %03o, expected 700 (chmod 700 %s)",
+				  "directory %s refused: mode %03o, expected 700 (chmod 700 %s)",
 				  path.data, (unsigned)(sb.st_mode & 0777), path.data);
 		goto out;
 	}
@@ -114,6 +119,24 @@ out:
 		close(fd);
 	optt_buf_clear(&path);
 	return st;
+}
+
+enum optt_status
+optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
+{
+	return private_dir_open(0, ret_path, ret_fd, err);
+}
+
+enum optt_status
+optt_data_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
+{
+	return private_dir_open(1, ret_path, ret_fd, err);
+}
+
+int
+optt_cache_is_keyring(const struct optt_cache *c)
+{
+	return c->ops != NULL && strcmp(c->ops->name, "keyring") == 0;
 }
 
 enum optt_status

@@ -66,6 +66,20 @@ int optt_cache_stem(struct optt_buf *out, const char *profile, const char *subje
 /* Open (creating 0700) the cache directory; refuses a symlink, a
  * directory owned by someone else or open to group/others. */
 enum optt_status optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err);
+/* The same for the persistent data directory,
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/optt (stored docker credentials). */
+enum optt_status optt_data_dir_open(char **ret_path, int *ret_fd, struct optt_err *err);
+
+/* Read name in dirfd if it is a private regular file of ours (else, or
+ * when missing, *ret_found = 0); at most max bytes. */
+enum optt_status optt_private_read(int dirfd, const char *name, size_t max,
+				   const struct optt_log *log, struct optt_buf *ret,
+				   int *ret_found);
+/* Replace name in dirfd atomically: a fresh 0600 temp file, fsync, rename. */
+enum optt_status optt_private_write(int dirfd, const char *dir, const char *name,
+				    const char *data, size_t len, struct optt_err *err);
+/* Whether the cache's backend is the keyring. */
+int optt_cache_is_keyring(const struct optt_cache *c);
 
 /* keyring backend (cache_keyring.c): OPTT_UNAVAILABLE when no usable
  * Secret Service; never autolaunches a bus, never prompts. */

@@ -39,6 +39,51 @@ record_name(struct optt_buf *b, const char *profile, const char *subject)
 	return r;
 }
 
+enum optt_status
+optt_private_read(int dirfd, const char *name, size_t max, const struct optt_log *log,
+		  struct optt_buf *ret, int *ret_found)
+{
+	struct stat sb;
+	char chunk[4096];
+	ssize_t n;
+	int fd;
+
+	*ret_found = 0;
+	optt_buf_clear(ret);
+	ret->max = max;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
+		if (errno != ENOENT)
+			optt_debug(log, "%s ignored: %s", name, strerror(errno));
+		return OPTT_OK;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 077)) {
+		optt_debug(log, "%s ignored: not a private regular file of ours", name);
+		close(fd);
+		return OPTT_OK;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (optt_buf_append(ret, chunk, (size_t)n) != 0) {
+			n = -1;
+			break;
+		}
+	}
+	OPTT_WIPE(chunk, sizeof(chunk));
+	close(fd);
+	if (n < 0 || ret->data == NULL) {
+		optt_debug(log, "%s ignored: unreadable, empty or too large", name);
+		optt_buf_clear(ret);
+		return OPTT_OK;
+	}
+	*ret_found = 1;
+	return OPTT_OK;
+}
+
 static enum optt_status
 file_load(struct optt_cache *c, const char *profile, const char *subject,
 	  struct optt_token *ret, int *ret_found, struct optt_err *err)
@@ -46,10 +91,7 @@ file_load(struct optt_cache *c, const char *profile, const char *subject,
 	struct optt_buf name, data;
 	enum optt_status st = OPTT_OK;
 	struct optt_err e;
-	struct stat sb;
-	char chunk[4096];
-	ssize_t n;
-	int fd = -1, r;
+	int r, found = 0;
 
 	*ret_found = 0;
 	optt_buf_init(&name, 1024);
@@ -59,41 +101,15 @@ file_load(struct optt_cache *c, const char *profile, const char *subject,
 		st = optt_err_set(err, r == -1 ? OPTT_NOMEM : OPTT_CONFIG, "record name too long");
 		goto out;
 	}
-	if ((fd = openat(c->dirfd, name.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
-		if (errno != ENOENT)
-			optt_debug(c->log, "cache record %s ignored: %s", name.data, strerror(errno));
+	if ((st = optt_private_read(c->dirfd, name.data, OPTT_RECORD_MAX, c->log, &data, &found)) !=
+		    OPTT_OK || !found)
 		goto out;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
-	    (sb.st_mode & 077)) {
-		optt_debug(c->log, "cache record %s ignored: not a private regular file of ours",
-			   name.data);
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (optt_buf_append(&data, chunk, (size_t)n) != 0) {
-			n = -1;
-			break;
-		}
-	}
-	if (n < 0 || data.data == NULL) {
-		optt_debug(c->log, "cache record %s ignored: unreadable or too large", name.data);
-		goto out;
-	}
 	if (optt_record_decode(data.data, data.len, ret, &e) != OPTT_OK) {
 		optt_debug(c->log, "cache record %s ignored: %s", name.data, e.msg);
 		goto out;
 	}
 	*ret_found = 1;
 out:
-	OPTT_WIPE(chunk, sizeof(chunk));
-	if (fd >= 0)
-		close(fd);
 	optt_buf_clear(&name);
 	optt_buf_clear(&data);
 	return st;
@@ -116,40 +132,37 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static enum optt_status
-file_store(struct optt_cache *c, const char *profile, const char *subject,
-	   const struct optt_token *t, struct optt_err *err)
+enum optt_status
+optt_private_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+		   struct optt_err *err)
 {
-	struct optt_buf name, tmp, data;
+	struct optt_buf tmp;
 	enum optt_status st = OPTT_OK;
 	char pid[32];
-	int fd = -1, r;
+	int fd = -1;
 
-	optt_buf_init(&name, 1024);
 	optt_buf_init(&tmp, 1100);
-	optt_buf_init(&data, OPTT_RECORD_MAX);
 	snprintf(pid, sizeof(pid), ".%ld.tmp", (long)getpid());
-	if ((r = record_name(&name, profile, subject)) != 0 || (r = optt_buf_puts(&tmp, ".")) != 0 ||
-	    (r = optt_buf_puts(&tmp, name.data)) != 0 || (r = optt_buf_puts(&tmp, pid)) != 0 ||
-	    (r = optt_record_encode(t, &data)) != 0) {
-		st = optt_err_set(err, r == -1 ? OPTT_NOMEM : OPTT_CONFIG, "cannot encode cache record");
+	if (optt_buf_puts(&tmp, ".") != 0 || optt_buf_puts(&tmp, name) != 0 ||
+	    optt_buf_puts(&tmp, pid) != 0) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}
-	unlinkat(c->dirfd, tmp.data, 0); /* a stale temp of a dead process with our pid */
-	fd = openat(c->dirfd, tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data.data, data.len) != 0 || fsync(fd) != 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot write cache record in %s: %s", c->dir,
+	unlinkat(dirfd, tmp.data, 0); /* a stale temp of a dead process with our pid */
+	fd = openat(dirfd, tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s in %s: %s", name, dir,
 				  strerror(errno));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot write cache record: %s", strerror(errno));
+		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s: %s", name, strerror(errno));
 		goto out;
 	}
 	fd = -1;
-	if (renameat(c->dirfd, tmp.data, c->dirfd, name.data) != 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot replace cache record: %s", strerror(errno));
+	if (renameat(dirfd, tmp.data, dirfd, name) != 0) {
+		st = optt_err_set(err, OPTT_SYSTEM, "cannot replace %s: %s", name, strerror(errno));
 		goto out;
 	}
 	tmp.len = 0; /* renamed: nothing to unlink */
@@ -157,9 +170,26 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (st != OPTT_OK && tmp.len > 0)
-		unlinkat(c->dirfd, tmp.data, 0);
-	optt_buf_clear(&name);
+		unlinkat(dirfd, tmp.data, 0);
 	optt_buf_clear(&tmp);
+	return st;
+}
+
+static enum optt_status
+file_store(struct optt_cache *c, const char *profile, const char *subject,
+	   const struct optt_token *t, struct optt_err *err)
+{
+	struct optt_buf name, data;
+	enum optt_status st;
+	int r;
+
+	optt_buf_init(&name, 1024);
+	optt_buf_init(&data, OPTT_RECORD_MAX);
+	if ((r = record_name(&name, profile, subject)) != 0 || (r = optt_record_encode(t, &data)) != 0)
+		st = optt_err_set(err, r == -1 ? OPTT_NOMEM : OPTT_CONFIG, "cannot encode cache record");
+	else
+		st = optt_private_write(c->dirfd, c->dir, name.data, data.data, data.len, err);
+	optt_buf_clear(&name);
 	optt_buf_clear(&data);
 	return st;
 }

@@ -21,6 +21,7 @@
 
 #include "common/cache.h"
 #include "common/mem.h"
+#include "common/creds.h"
 #include "common/record.h"
 
 #define KEYRING_PING_MS 2000
@@ -231,5 +232,91 @@ out:
 		g_object_unref(svc);
 	if (bus != NULL)
 		g_object_unref(bus);
+	return st;
+}
+
+/* --- stored docker credentials (creds.h): docker-credential-secretservice's schema */
+
+static const SecretSchema docker_schema = {
+	"io.docker.Credentials",
+	SECRET_SCHEMA_NONE,
+	{
+		{ "label", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "docker_cli", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+#define DOCKER_LABEL "Docker Credentials"
+
+enum optt_status
+optt_keyring_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
+			    struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal), *ia;
+	GError *ge = NULL;
+	GList *items, *i;
+	enum optt_status st = OPTT_OK;
+
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	items = secret_service_search_sync(c->priv, &docker_schema, attrs,
+					   SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
+	g_hash_table_unref(attrs);
+	if (ge != NULL)
+		return gerr(err, &ge, "search");
+	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
+		SecretValue *v = secret_item_get_secret(i->data);
+		const char *server, *user, *secret;
+		gsize len = 0;
+
+		ia = secret_item_get_attributes(i->data);
+		server = ia != NULL ? g_hash_table_lookup(ia, "server") : NULL;
+		user = ia != NULL ? g_hash_table_lookup(ia, "username") : NULL;
+		secret = v != NULL ? secret_value_get(v, &len) : NULL;
+		if (server != NULL && secret != NULL && strlen(secret) == len &&
+		    optt_stored_creds_add(ret, server, user, secret) != 0)
+			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		if (v != NULL)
+			secret_value_unref(v);
+		if (ia != NULL)
+			g_hash_table_unref(ia);
+	}
+	g_list_free_full(items, g_object_unref);
+	return st;
+}
+
+enum optt_status
+optt_keyring_creds_delete(struct optt_cache *c, const char *server, struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GError *ge = NULL;
+
+	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	secret_service_clear_sync(c->priv, &docker_schema, attrs, NULL, &ge);
+	g_hash_table_unref(attrs);
+	return ge != NULL ? gerr(err, &ge, "remove") : OPTT_OK;
+}
+
+enum optt_status
+optt_keyring_creds_store(struct optt_cache *c, const char *server, const char *username,
+			 const char *secret, struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GError *ge = NULL;
+	SecretValue *v = secret_value_new(secret, -1, "text/plain");
+	enum optt_status st = OPTT_OK;
+
+	g_hash_table_insert(attrs, (gpointer) "label", (gpointer)DOCKER_LABEL);
+	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
+	g_hash_table_insert(attrs, (gpointer) "username", (gpointer)(username ? username : ""));
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	if (!secret_service_store_sync(c->priv, &docker_schema, attrs, SECRET_COLLECTION_DEFAULT,
+				       server, v, NULL, &ge))
+		st = gerr(err, &ge, "store");
+	g_hash_table_unref(attrs);
+	secret_value_unref(v);
 	return st;
 }

@@ -19,3 +19,10 @@ optt_debug(const struct optt_log *log, const char *fmt, ...)
 	va_end(ap);
 	log->fn(log->ctx, line);
 }
+
+void
+optt_log_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "optt: %s\n", line);
+}

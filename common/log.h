@@ -16,4 +16,7 @@ struct optt_log {
 void optt_debug(const struct optt_log *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A sink for the user-side programs: "optt: LINE" on stderr. */
+void optt_log_stderr(void *ctx, const char *line);
+
 #endif

@@ -37,13 +37,6 @@ struct helper {
 };
 
 static void
-log_stderr(void *ctx, const char *line)
-{
-	(void)ctx;
-	fprintf(stderr, "optt: %s\n", line);
-}
-
-static void
 say(const char *msg)
 {
 	fprintf(stderr, "optt: %s\n", msg);
@@ -269,7 +262,7 @@ main(int argc, char **argv)
 	op = argv[optind];
 	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0)
 		return 0; /* git may add operations: unknown ones are ignored, per gitcredentials(7) */
-	h.log.fn = h.verbose ? log_stderr : NULL;
+	h.log.fn = h.verbose ? optt_log_stderr : NULL;
 	optt_err_init(&err);
 	optt_conf_init(&conf);
 	if (read_input(&h.in, &err) != OPTT_OK) {

@@ -40,4 +40,9 @@ for w in --profile get store erase GIT_ASKPASS SSH_ASKPASS GIT_TERMINAL_PROMPT '
 	authtype=Bearer ephemeral=1 password_expiry_utc useHttpPath git_auth; do
 	like "git-credential-optt(1) documents $w" "$page" "$w"
 done
+page=$(mandoc -T utf8 "$M/docker-credential-optt.1" | col -bx)
+for w in get store erase list version credHelpers credsStore io.docker.Credentials docker_cli \
+	'credentials not found in native keychain' docker-credentials.json OPTT_DEBUG; do
+	like "docker-credential-optt(1) documents $w" "$page" "$w"
+done
 t_done

@@ -162,7 +162,7 @@ idp_count() {
 }
 
 # Fixture secrets, for checks that they never leak.
-FIX_SECRETS="alice-pw-3141 bob-pw-2718 optt-cli-secret-5772 octo-secret-1618 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291 rfc-secret-1414 e2e-pw-1618"
+FIX_SECRETS="alice-pw-3141 bob-pw-2718 optt-cli-secret-5772 octo-secret-1618 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291 rfc-secret-1414 e2e-pw-1618 registry-secret-4669"
 
 # write_conf [EXTRA-DEFAULTS-LINES]: the standard test config, one profile
 # per dialect and grant, into $T_DIR/optt.conf (0600), exported as OPTT_CONFIG.
@@ -233,6 +233,16 @@ EOC
 	printf 'octo-secret-1618\n' >"$T_DIR/octo.secret"
 	chmod 600 "$T_DIR/octo.secret"
 	export OPTT_CONFIG="$T_DIR/optt.conf"
+}
+
+# ddi_profile NAME [KEY=VALUE...]: a DDI client-credentials profile block
+# for the fixture client, to append to a config
+ddi_profile() {
+	printf '\n[profile %s]\ndialect = ddi\ntoken_url = %s/oauth2/token/\n' "$1" "$IDP_URL"
+	printf 'client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5\n'
+	printf 'client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291\n'
+	shift
+	for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
 }
 
 # set_default KEY VALUE: set a key in [defaults] (replacing an earlier one).

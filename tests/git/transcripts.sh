@@ -8,32 +8,11 @@ HELPER="$OPTT_TOP_BUILDDIR/git/git-credential-optt"
 [ -x "$HELPER" ] || { not_ok "git-credential-optt is built"; t_done; }
 idp_start
 write_conf
-cat >>"$OPTT_CONFIG" <<EOC
-
-[profile forge]
-dialect = ddi
-token_url = $IDP_URL/oauth2/token/
-client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
-client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
-hosts = forge.example.com/team registry.example.com:5000
-username = ci-bot
-
-[profile bearer]
-dialect = ddi
-token_url = $IDP_URL/oauth2/token/
-client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
-client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
-hosts = bearer.example.com
-git_auth = bearer
-
-[profile basic]
-dialect = ddi
-token_url = $IDP_URL/oauth2/token/
-client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
-client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
-hosts = basic.example.com
-git_auth = basic
-EOC
+{
+	ddi_profile forge 'hosts=forge.example.com/team registry.example.com:5000' username=ci-bot
+	ddi_profile bearer hosts=bearer.example.com git_auth=bearer
+	ddi_profile basic hosts=basic.example.com git_auth=basic
+} >>"$OPTT_CONFIG"
 
 # tx DESC WANT-STDOUT WANT-STDERR-REGEX [ARGS...] <stdin: one transcript.
 # In WANT-STDOUT, TOKEN and EXPIRY stand for the values `optt-token get`

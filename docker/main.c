@@ -1,0 +1,406 @@
+/*
+ * docker-credential-optt - docker credential helper (SPEC §7).
+ *
+ *   docker-credential-optt get|store|erase|list|version
+ *
+ * Registries named in a profile's `hosts` get a token from the token
+ * cache (refreshed or granted as needed); every other registry gets what
+ * the user stored through this helper (credsStore role), in the keyring
+ * under docker-credential-secretservice's schema or in one private file.
+ * Errors go to standard output with exit status 1, as clients expect.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cache.h"
+#include "common/conf.h"
+#include "common/creds.h"
+#include "common/jsonutil.h"
+#include "common/mem.h"
+#include "common/obtain.h"
+#include "docker/dockerproto.h"
+
+#define NOT_FOUND "credentials not found in native keychain"
+
+struct helper {
+	struct optt_conf conf;
+	struct optt_log log;
+	struct optt_buf in;
+};
+
+/* Errors: one line on stdout, exit 1 (the helper protocol). */
+static int
+fail(const char *msg)
+{
+	printf("%s\n", msg);
+	fflush(stdout);
+	return 1;
+}
+
+static int
+write_out(struct optt_buf *out)
+{
+	int ok = fwrite(out->data, 1, out->len, stdout) == out->len && fflush(stdout) == 0;
+
+	optt_buf_clear(out);
+	return ok ? 0 : 1;
+}
+
+static enum optt_status
+read_stdin(struct optt_buf *b, struct optt_err *err)
+{
+	char chunk[4096];
+	ssize_t n;
+	enum optt_status st = OPTT_OK;
+
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n < 0) {
+			st = optt_err_set(err, OPTT_SYSTEM, "cannot read standard input");
+			break;
+		}
+		if (n == 0)
+			break;
+		if (optt_buf_append(b, chunk, (size_t)n) != 0) {
+			st = optt_err_set(err, OPTT_CONFIG, "input larger than %d bytes",
+					  OPTT_DOCKER_MAX_INPUT);
+			break;
+		}
+	}
+	OPTT_WIPE(chunk, sizeof(chunk));
+	return st;
+}
+
+/* The next registry entry of a `hosts` list (entries with a path are for
+ * git only), copied into one; NULL at the end. */
+static const char *
+next_host(const char **cursor, char *one, size_t size)
+{
+	const char *h = *cursor;
+	size_t n;
+
+	while (h != NULL && *h != '\0') {
+		h += strspn(h, " \t");
+		n = strcspn(h, " \t");
+		*cursor = h + n;
+		if (n > 0 && n < size && memchr(h, '/', n) == NULL) {
+			memcpy(one, h, n);
+			one[n] = '\0';
+			return one;
+		}
+		h += n;
+	}
+	return NULL;
+}
+
+/* The profile whose hosts (normalised like server URLs) hold key. */
+static const struct optt_profile *
+profile_for_key(const struct optt_conf *conf, const char *key)
+{
+	const char *cur;
+	char one[300], *k;
+	size_t i;
+	int hit;
+
+	for (i = 0; i < conf->nprofiles; i++) {
+		cur = optt_pstr(&conf->profiles[i], OPTT_K_HOSTS);
+		while (next_host(&cur, one, sizeof(one)) != NULL) {
+			k = NULL;
+			hit = optt_docker_key(one, &k, NULL) == OPTT_OK && strcmp(k, key) == 0;
+			free(k);
+			if (hit)
+				return &conf->profiles[i];
+		}
+	}
+	return NULL;
+}
+
+static enum optt_status
+open_store(struct helper *h, struct optt_cache *c, struct optt_err *err)
+{
+	return optt_cache_open(c, (enum optt_cache_mode)optt_pnum(&h->conf.defaults, OPTT_K_CACHE),
+			       &h->log, err);
+}
+
+static int
+get_profile(struct helper *h, const struct optt_profile *p, const char *url)
+{
+	struct optt_cache cache;
+	struct optt_obtain ob;
+	struct optt_token t;
+	struct optt_err err;
+	struct optt_buf out;
+	enum optt_status st;
+	char *subject = NULL;
+	int rc;
+
+	optt_cache_init(&cache);
+	optt_token_init(&t);
+	optt_err_init(&err);
+	optt_buf_init(&out, 64 * 1024);
+	st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log, &err);
+	if (st == OPTT_OK && optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD)
+		st = optt_obtain_pick_subject(p, &cache, NULL, &subject, &err);
+	if (st == OPTT_OK) {
+		optt_obtain_init(&ob);
+		ob.cache = &cache;
+		ob.grant.log = &h->log;
+		ob.grant.env_proxy = 1;
+		st = optt_obtain_token(&ob, p, subject, &t, &err);
+	}
+	if (st == OPTT_OK)
+		st = optt_docker_format_get(url, optt_pstr(p, OPTT_K_USERNAME), t.access_token, &out, &err);
+	rc = st == OPTT_OK ? write_out(&out) : fail(err.msg);
+	optt_buf_clear(&out);
+	optt_free_str(&subject);
+	optt_token_clear(&t);
+	optt_cache_close(&cache);
+	return rc;
+}
+
+static int
+cmd_get(struct helper *h, const char *url, const char *key)
+{
+	const struct optt_profile *p = profile_for_key(&h->conf, key);
+	struct optt_stored_creds all = { NULL, 0 };
+	struct optt_cache cache;
+	struct optt_err err;
+	struct optt_buf out;
+	enum optt_status st;
+	size_t i;
+	int rc = -1;
+
+	if (p != NULL)
+		return get_profile(h, p, url);
+	optt_cache_init(&cache);
+	optt_err_init(&err);
+	optt_buf_init(&out, 64 * 1024);
+	if ((st = open_store(h, &cache, &err)) == OPTT_OK)
+		st = optt_creds_load_all(&cache, &all, &err);
+	for (i = 0; st == OPTT_OK && rc < 0 && i < all.n; i++) {
+		char *k = NULL;
+
+		if (optt_docker_key(all.v[i].server, &k, NULL) == OPTT_OK && strcmp(k, key) == 0) {
+			st = optt_docker_format_get(url, all.v[i].username, all.v[i].secret, &out, &err);
+			if (st == OPTT_OK)
+				rc = write_out(&out);
+		}
+		free(k);
+	}
+	if (rc < 0)
+		rc = fail(st == OPTT_OK ? NOT_FOUND : err.msg);
+	optt_buf_clear(&out);
+	optt_stored_creds_free(&all);
+	optt_cache_close(&cache);
+	return rc;
+}
+
+/* The stored servers whose key is key (several spellings may exist). */
+static enum optt_status
+same_key(struct helper *h, struct optt_cache *cache, const char *key, struct optt_stored_creds *all,
+	 const char ***ret, size_t *ret_n, struct optt_err *err)
+{
+	enum optt_status st;
+	size_t i;
+
+	*ret = NULL;
+	*ret_n = 0;
+	(void)h;
+	if ((st = optt_creds_load_all(cache, all, err)) != OPTT_OK)
+		return st;
+	if (all->n > 0 && (*ret = calloc(all->n, sizeof(**ret))) == NULL)
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	for (i = 0; i < all->n; i++) {
+		char *k = NULL;
+
+		if (optt_docker_key(all->v[i].server, &k, NULL) == OPTT_OK && strcmp(k, key) == 0)
+			(*ret)[(*ret_n)++] = all->v[i].server;
+		free(k);
+	}
+	return OPTT_OK;
+}
+
+static int
+cmd_store(struct helper *h)
+{
+	struct optt_docker_cred in;
+	struct optt_stored_creds all = { NULL, 0 };
+	struct optt_cache cache;
+	struct optt_err err;
+	enum optt_status st;
+	const char **servers = NULL;
+	char *key = NULL;
+	size_t n = 0;
+
+	optt_err_init(&err);
+	optt_cache_init(&cache);
+	if ((st = optt_docker_parse_store(h->in.data ? h->in.data : "", h->in.len, &in, &err)) != OPTT_OK)
+		return fail(err.msg);
+	if ((st = optt_docker_key(in.server_url, &key, &err)) != OPTT_OK)
+		goto out;
+	if (profile_for_key(&h->conf, key) != NULL)
+		goto out; /* a profile registry: its token is minted, not stored */
+	if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
+	    (st = same_key(h, &cache, key, &all, &servers, &n, &err)) == OPTT_OK)
+		st = optt_creds_replace(&cache, servers, n, in.server_url, in.username, in.secret, &err);
+out:
+	free(servers);
+	free(key);
+	optt_stored_creds_free(&all);
+	optt_docker_cred_clear(&in);
+	optt_cache_close(&cache);
+	return st == OPTT_OK ? 0 : fail(err.msg);
+}
+
+static int
+cmd_erase(struct helper *h, const char *key)
+{
+	const struct optt_profile *p = profile_for_key(&h->conf, key);
+	struct optt_stored_creds all = { NULL, 0 };
+	struct optt_cache cache;
+	struct optt_err err;
+	enum optt_status st;
+	const char **servers = NULL;
+	char **subjects = NULL;
+	size_t n = 0, i;
+
+	optt_cache_init(&cache);
+	optt_err_init(&err);
+	if (p != NULL) {
+		/* drop the access tokens, keep refresh tokens: the next get refreshes */
+		st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log, &err);
+		if (st == OPTT_OK)
+			st = cache.ops->list(&cache, p->name, &subjects, &n, &err);
+		for (i = 0; st == OPTT_OK && i < n; i++)
+			st = optt_obtain_forget_access(&cache, p, subjects[i], &err);
+		optt_cache_list_free(subjects, n);
+	} else if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
+		   (st = same_key(h, &cache, key, &all, &servers, &n, &err)) == OPTT_OK) {
+		st = n > 0 ? optt_creds_replace(&cache, servers, n, NULL, NULL, NULL, &err) : OPTT_OK;
+	}
+	free(servers);
+	optt_stored_creds_free(&all);
+	optt_cache_close(&cache);
+	return st == OPTT_OK ? 0 : fail(err.msg);
+}
+
+static int
+cmd_list(struct helper *h)
+{
+	struct optt_stored_creds all = { NULL, 0 };
+	struct optt_cache cache;
+	struct optt_err err;
+	struct optt_buf out;
+	struct json_object *seen = json_object_new_object();
+	enum optt_status st = OPTT_OK;
+	size_t i;
+	int r = 0, rc;
+
+	optt_cache_init(&cache);
+	optt_err_init(&err);
+	optt_buf_init(&out, 1024 * 1024);
+	r |= optt_buf_puts(&out, "{");
+	/* profile registries first: get answers them with a token */
+	for (i = 0; i < h->conf.nprofiles; i++) {
+		const struct optt_profile *p = &h->conf.profiles[i];
+		const char *cur = optt_pstr(p, OPTT_K_HOSTS);
+		char one[300], *k;
+
+		while (next_host(&cur, one, sizeof(one)) != NULL) {
+			k = NULL;
+			if (optt_docker_key(one, &k, NULL) == OPTT_OK &&
+			    !json_object_object_get_ex(seen, k, NULL)) {
+				json_object_object_add(seen, k, NULL);
+				r |= optt_buf_puts(&out, out.len > 1 ? "," : "");
+				r |= optt_json_escape(&out, one);
+				r |= optt_buf_puts(&out, ":");
+				r |= optt_json_escape(&out, optt_pstr(p, OPTT_K_USERNAME));
+			}
+			free(k);
+		}
+	}
+	if ((st = open_store(h, &cache, &err)) == OPTT_OK)
+		st = optt_creds_load_all(&cache, &all, &err);
+	for (i = 0; st == OPTT_OK && i < all.n; i++) {
+		char *k = NULL;
+
+		if (optt_docker_key(all.v[i].server, &k, NULL) == OPTT_OK &&
+		    !json_object_object_get_ex(seen, k, NULL)) {
+			json_object_object_add(seen, k, NULL);
+			r |= optt_buf_puts(&out, out.len > 1 ? "," : "");
+			r |= optt_json_escape(&out, all.v[i].server);
+			r |= optt_buf_puts(&out, ":");
+			r |= optt_json_escape(&out, all.v[i].username);
+		}
+		free(k);
+	}
+	r |= optt_buf_puts(&out, "}\n");
+	if (st == OPTT_OK && r != 0)
+		st = optt_err_set(&err, OPTT_NOMEM, "out of memory");
+	rc = st == OPTT_OK ? write_out(&out) : fail(err.msg);
+	json_object_put(seen);
+	optt_buf_clear(&out);
+	optt_stored_creds_free(&all);
+	optt_cache_close(&cache);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct helper h;
+	struct optt_err err;
+	char *url = NULL, *key = NULL;
+	const char *op;
+	int rc;
+
+	umask(077);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	memset(&h, 0, sizeof(h));
+	if (argc != 2) {
+		fprintf(stderr, "usage: docker-credential-optt get|store|erase|list|version\n");
+		return 1;
+	}
+	op = argv[1];
+	if (strcmp(op, "version") == 0) {
+		printf("docker-credential-optt (optt-auth) %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0 &&
+	    strcmp(op, "list") != 0)
+		return fail("unknown command (expected get, store, erase, list or version)");
+	h.log.fn = getenv("OPTT_DEBUG") != NULL ? optt_log_stderr : NULL;
+	optt_err_init(&err);
+	optt_conf_init(&h.conf);
+	optt_buf_init(&h.in, OPTT_DOCKER_MAX_INPUT);
+	if (strcmp(op, "list") != 0 && read_stdin(&h.in, &err) != OPTT_OK) {
+		rc = fail(err.msg);
+		goto out;
+	}
+	if (optt_conf_load_user(&h.conf, NULL, &err) != OPTT_OK) {
+		rc = fail(err.msg);
+		goto out;
+	}
+	if (strcmp(op, "store") == 0) {
+		rc = cmd_store(&h);
+	} else if (strcmp(op, "list") == 0) {
+		rc = cmd_list(&h);
+	} else if (optt_docker_read_url(h.in.data ? h.in.data : "", h.in.len, &url, &err) != OPTT_OK ||
+		   optt_docker_key(url, &key, &err) != OPTT_OK) {
+		rc = fail(err.msg);
+	} else {
+		rc = strcmp(op, "get") == 0 ? cmd_get(&h, url, key) : cmd_erase(&h, key);
+	}
+out:
+	free(url);
+	free(key);
+	optt_buf_clear(&h.in);
+	optt_conf_clear(&h.conf);
+	return rc;
+}
