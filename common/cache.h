@@ -19,6 +19,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/mem.h"
+#include "common/privfile.h"
 #include "common/status.h"
 #include "common/token.h"
 
@@ -61,23 +62,6 @@ enum optt_status optt_cache_lock(struct optt_cache *c, const char *profile, cons
 				 long wait_s, int *ret_fd, struct optt_err *err);
 void optt_cache_unlock(int fd);
 
-/* The file name stem for (profile, subject): both percent-encoded. */
-int optt_cache_stem(struct optt_buf *out, const char *profile, const char *subject);
-/* Open (creating 0700) the cache directory; refuses a symlink, a
- * directory owned by someone else or open to group/others. */
-enum optt_status optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err);
-/* The same for the persistent data directory,
- * ${XDG_DATA_HOME:-$HOME/.local/share}/optt (stored docker credentials). */
-enum optt_status optt_data_dir_open(char **ret_path, int *ret_fd, struct optt_err *err);
-
-/* Read name in dirfd if it is a private regular file of ours (else, or
- * when missing, *ret_found = 0); at most max bytes. */
-enum optt_status optt_private_read(int dirfd, const char *name, size_t max,
-				   const struct optt_log *log, struct optt_buf *ret,
-				   int *ret_found);
-/* Replace name in dirfd atomically: a fresh 0600 temp file, fsync, rename. */
-enum optt_status optt_private_write(int dirfd, const char *dir, const char *name,
-				    const char *data, size_t len, struct optt_err *err);
 /* Whether the cache's backend is the keyring. */
 int optt_cache_is_keyring(const struct optt_cache *c);
 

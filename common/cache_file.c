@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/cache.h"
+#include "common/fast.h"
 #include "common/mem.h"
 #include "common/record.h"
 #include "common/url.h"
@@ -37,51 +38,6 @@ record_name(struct optt_buf *b, const char *profile, const char *subject)
 	if (r == 0 && b->len > 250)
 		r = -2;
 	return r;
-}
-
-enum optt_status
-optt_private_read(int dirfd, const char *name, size_t max, const struct optt_log *log,
-		  struct optt_buf *ret, int *ret_found)
-{
-	struct stat sb;
-	char chunk[4096];
-	ssize_t n;
-	int fd;
-
-	*ret_found = 0;
-	optt_buf_clear(ret);
-	ret->max = max;
-	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
-		if (errno != ENOENT)
-			optt_debug(log, "%s ignored: %s", name, strerror(errno));
-		return OPTT_OK;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
-	    (sb.st_mode & 077)) {
-		optt_debug(log, "%s ignored: not a private regular file of ours", name);
-		close(fd);
-		return OPTT_OK;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (optt_buf_append(ret, chunk, (size_t)n) != 0) {
-			n = -1;
-			break;
-		}
-	}
-	OPTT_WIPE(chunk, sizeof(chunk));
-	close(fd);
-	if (n < 0 || ret->data == NULL) {
-		optt_debug(log, "%s ignored: unreadable, empty or too large", name);
-		optt_buf_clear(ret);
-		return OPTT_OK;
-	}
-	*ret_found = 1;
-	return OPTT_OK;
 }
 
 static enum optt_status
@@ -115,66 +71,6 @@ out:
 	return st;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-enum optt_status
-optt_private_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
-		   struct optt_err *err)
-{
-	struct optt_buf tmp;
-	enum optt_status st = OPTT_OK;
-	char pid[32];
-	int fd = -1;
-
-	optt_buf_init(&tmp, 1100);
-	snprintf(pid, sizeof(pid), ".%ld.tmp", (long)getpid());
-	if (optt_buf_puts(&tmp, ".") != 0 || optt_buf_puts(&tmp, name) != 0 ||
-	    optt_buf_puts(&tmp, pid) != 0) {
-		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		goto out;
-	}
-	unlinkat(dirfd, tmp.data, 0); /* a stale temp of a dead process with our pid */
-	fd = openat(dirfd, tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s in %s: %s", name, dir,
-				  strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s: %s", name, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (renameat(dirfd, tmp.data, dirfd, name) != 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot replace %s: %s", name, strerror(errno));
-		goto out;
-	}
-	tmp.len = 0; /* renamed: nothing to unlink */
-out:
-	if (fd >= 0)
-		close(fd);
-	if (st != OPTT_OK && tmp.len > 0)
-		unlinkat(dirfd, tmp.data, 0);
-	optt_buf_clear(&tmp);
-	return st;
-}
-
 static enum optt_status
 file_store(struct optt_cache *c, const char *profile, const char *subject,
 	   const struct optt_token *t, struct optt_err *err)
@@ -189,6 +85,7 @@ file_store(struct optt_cache *c, const char *profile, const char *subject,
 		st = optt_err_set(err, r == -1 ? OPTT_NOMEM : OPTT_CONFIG, "cannot encode cache record");
 	else
 		st = optt_private_write(c->dirfd, c->dir, name.data, data.data, data.len, err);
+	optt_fast_copy_drop(c->dirfd, profile, subject); /* a keyring leftover */
 	optt_buf_clear(&name);
 	optt_buf_clear(&data);
 	return st;
@@ -201,6 +98,7 @@ file_remove(struct optt_cache *c, const char *profile, const char *subject, stru
 	enum optt_status st = OPTT_OK;
 
 	optt_buf_init(&name, 1024);
+	optt_fast_copy_drop(c->dirfd, profile, subject); /* a keyring leftover */
 	if (record_name(&name, profile, subject) != 0)
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 	else if (unlinkat(c->dirfd, name.data, 0) != 0 && errno != ENOENT)

@@ -22,6 +22,7 @@
 #include "common/cache.h"
 #include "common/mem.h"
 #include "common/creds.h"
+#include "common/fast.h"
 #include "common/record.h"
 
 #define KEYRING_PING_MS 2000
@@ -119,6 +120,8 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	if (!secret_service_store_sync(svc, &token_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
 				       v, NULL, &ge))
 		st = gerr(err, &ge, "store");
+	/* the fast path's copy of the access token: kept in step, or dropped */
+	optt_fast_copy_update(c->dirfd, c->dir, profile, subject, st == OPTT_OK ? t : NULL);
 	g_free(label);
 	g_hash_table_unref(attrs);
 	secret_value_unref(v);
@@ -131,6 +134,7 @@ kr_remove(struct optt_cache *c, const char *profile, const char *subject, struct
 	GHashTable *attrs = attrs_new(profile, subject);
 	GError *ge = NULL;
 
+	optt_fast_copy_update(c->dirfd, c->dir, profile, subject, NULL);
 	secret_service_clear_sync(c->priv, &token_schema, attrs, NULL, &ge);
 	g_hash_table_unref(attrs);
 	return ge != NULL ? gerr(err, &ge, "remove") : OPTT_OK;

@@ -16,20 +16,6 @@ optt_obtain_init(struct optt_obtain *o)
 	o->grant.env_proxy = 1;
 }
 
-const char *
-optt_obtain_subject(const struct optt_profile *p, const char *username)
-{
-	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD)
-		return username;
-	return optt_pstr(p, OPTT_K_CLIENT_ID);
-}
-
-static int
-still_valid(const struct optt_profile *p, const struct optt_token *t)
-{
-	return t->access_token != NULL &&
-	       t->expires_at - optt_pnum(p, OPTT_K_REFRESH_MARGIN) > (int64_t)time(NULL);
-}
 
 static enum optt_status
 fresh_grant(struct optt_obtain *o, const struct optt_profile *p, const char *username,
@@ -89,7 +75,7 @@ optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p, const cha
 		return st;
 	if ((st = o->cache->ops->load(o->cache, p->name, subject, &cached, &found, err)) != OPTT_OK)
 		goto out;
-	if (found && !o->force && still_valid(p, &cached)) {
+	if (found && !o->force && optt_token_still_valid(p, &cached)) {
 		optt_debug(o->grant.log, "profile %s: cached token valid until %lld", p->name,
 			   (long long)cached.expires_at);
 		*ret = cached;

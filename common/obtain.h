@@ -13,6 +13,7 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
+#include "common/fast.h"
 #include "common/grant.h"
 #include "common/token.h"
 
@@ -30,8 +31,6 @@ struct optt_obtain {
 
 void optt_obtain_init(struct optt_obtain *o);
 
-/* The record's subject: username for the password grant, client_id else. */
-const char *optt_obtain_subject(const struct optt_profile *p, const char *username);
 
 enum optt_status optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p,
 				   const char *username, struct optt_token *ret,

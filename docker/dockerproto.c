@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/conf.h"
 #include "common/jsonutil.h"
 #include "docker/dockerproto.h"
 
@@ -128,4 +129,48 @@ optt_docker_read_url(const char *buf, size_t len, char **ret, struct optt_err *e
 	if ((*ret = strndup(s, n)) == NULL)
 		return optt_err_set(err, OPTT_NOMEM, "out of memory");
 	return OPTT_OK;
+}
+
+/* The next registry entry of a `hosts` list (entries with a path are for
+ * git only), copied into one; NULL at the end. */
+const char *
+optt_docker_next_host(const char **cursor, char *one, size_t size)
+{
+	const char *h = *cursor;
+	size_t n;
+
+	while (h != NULL && *h != '\0') {
+		h += strspn(h, " \t");
+		n = strcspn(h, " \t");
+		*cursor = h + n;
+		if (n > 0 && n < size && memchr(h, '/', n) == NULL) {
+			memcpy(one, h, n);
+			one[n] = '\0';
+			return one;
+		}
+		h += n;
+	}
+	return NULL;
+}
+
+/* The profile whose hosts (normalised like server URLs) hold key. */
+const struct optt_profile *
+optt_docker_profile_for(const struct optt_conf *conf, const char *key)
+{
+	const char *cur;
+	char one[300], *k;
+	size_t i;
+	int hit;
+
+	for (i = 0; i < conf->nprofiles; i++) {
+		cur = optt_pstr(&conf->profiles[i], OPTT_K_HOSTS);
+		while (optt_docker_next_host(&cur, one, sizeof(one)) != NULL) {
+			k = NULL;
+			hit = optt_docker_key(one, &k, NULL) == OPTT_OK && strcmp(k, key) == 0;
+			free(k);
+			if (hit)
+				return &conf->profiles[i];
+		}
+	}
+	return NULL;
 }

@@ -41,4 +41,12 @@ enum optt_status optt_docker_format_get(const char *server_url, const char *user
 enum optt_status optt_docker_read_url(const char *buf, size_t len, char **ret,
 				      struct optt_err *err);
 
+struct optt_conf;
+struct optt_profile;
+/* The next registry entry of a `hosts` list (entries with a path are for
+ * git only), copied into one; NULL at the end. *cursor starts at the list. */
+const char *optt_docker_next_host(const char **cursor, char *one, size_t size);
+/* The profile whose hosts, normalised like server URLs, hold key. */
+const struct optt_profile *optt_docker_profile_for(const struct optt_conf *conf, const char *key);
+
 #endif

@@ -21,6 +21,7 @@
 #include "common/cache.h"
 #include "common/conf.h"
 #include "common/creds.h"
+#include "common/front.h"
 #include "common/jsonutil.h"
 #include "common/mem.h"
 #include "common/obtain.h"
@@ -50,75 +51,6 @@ write_out(struct optt_buf *out)
 
 	optt_buf_clear(out);
 	return ok ? 0 : 1;
-}
-
-static enum optt_status
-read_stdin(struct optt_buf *b, struct optt_err *err)
-{
-	char chunk[4096];
-	ssize_t n;
-	enum optt_status st = OPTT_OK;
-
-	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof(chunk));
-		if (n < 0) {
-			st = optt_err_set(err, OPTT_SYSTEM, "cannot read standard input");
-			break;
-		}
-		if (n == 0)
-			break;
-		if (optt_buf_append(b, chunk, (size_t)n) != 0) {
-			st = optt_err_set(err, OPTT_CONFIG, "input larger than %d bytes",
-					  OPTT_DOCKER_MAX_INPUT);
-			break;
-		}
-	}
-	OPTT_WIPE(chunk, sizeof(chunk));
-	return st;
-}
-
-/* The next registry entry of a `hosts` list (entries with a path are for
- * git only), copied into one; NULL at the end. */
-static const char *
-next_host(const char **cursor, char *one, size_t size)
-{
-	const char *h = *cursor;
-	size_t n;
-
-	while (h != NULL && *h != '\0') {
-		h += strspn(h, " \t");
-		n = strcspn(h, " \t");
-		*cursor = h + n;
-		if (n > 0 && n < size && memchr(h, '/', n) == NULL) {
-			memcpy(one, h, n);
-			one[n] = '\0';
-			return one;
-		}
-		h += n;
-	}
-	return NULL;
-}
-
-/* The profile whose hosts (normalised like server URLs) hold key. */
-static const struct optt_profile *
-profile_for_key(const struct optt_conf *conf, const char *key)
-{
-	const char *cur;
-	char one[300], *k;
-	size_t i;
-	int hit;
-
-	for (i = 0; i < conf->nprofiles; i++) {
-		cur = optt_pstr(&conf->profiles[i], OPTT_K_HOSTS);
-		while (next_host(&cur, one, sizeof(one)) != NULL) {
-			k = NULL;
-			hit = optt_docker_key(one, &k, NULL) == OPTT_OK && strcmp(k, key) == 0;
-			free(k);
-			if (hit)
-				return &conf->profiles[i];
-		}
-	}
-	return NULL;
 }
 
 static enum optt_status
@@ -167,7 +99,7 @@ get_profile(struct helper *h, const struct optt_profile *p, const char *url)
 static int
 cmd_get(struct helper *h, const char *url, const char *key)
 {
-	const struct optt_profile *p = profile_for_key(&h->conf, key);
+	const struct optt_profile *p = optt_docker_profile_for(&h->conf, key);
 	struct optt_stored_creds all = { NULL, 0 };
 	struct optt_cache cache;
 	struct optt_err err;
@@ -244,7 +176,7 @@ cmd_store(struct helper *h)
 		return fail(err.msg);
 	if ((st = optt_docker_key(in.server_url, &key, &err)) != OPTT_OK)
 		goto out;
-	if (profile_for_key(&h->conf, key) != NULL)
+	if (optt_docker_profile_for(&h->conf, key) != NULL)
 		goto out; /* a profile registry: its token is minted, not stored */
 	if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
 	    (st = same_key(h, &cache, key, &all, &servers, &n, &err)) == OPTT_OK)
@@ -261,7 +193,7 @@ out:
 static int
 cmd_erase(struct helper *h, const char *key)
 {
-	const struct optt_profile *p = profile_for_key(&h->conf, key);
+	const struct optt_profile *p = optt_docker_profile_for(&h->conf, key);
 	struct optt_stored_creds all = { NULL, 0 };
 	struct optt_cache cache;
 	struct optt_err err;
@@ -312,7 +244,7 @@ cmd_list(struct helper *h)
 		const char *cur = optt_pstr(p, OPTT_K_HOSTS);
 		char one[300], *k;
 
-		while (next_host(&cur, one, sizeof(one)) != NULL) {
+		while (optt_docker_next_host(&cur, one, sizeof(one)) != NULL) {
 			k = NULL;
 			if (optt_docker_key(one, &k, NULL) == OPTT_OK &&
 			    !json_object_object_get_ex(seen, k, NULL)) {
@@ -379,7 +311,7 @@ main(int argc, char **argv)
 	optt_err_init(&err);
 	optt_conf_init(&h.conf);
 	optt_buf_init(&h.in, OPTT_DOCKER_MAX_INPUT);
-	if (strcmp(op, "list") != 0 && read_stdin(&h.in, &err) != OPTT_OK) {
+	if (strcmp(op, "list") != 0 && optt_front_read_stdin(&h.in, &err) != OPTT_OK) {
 		rc = fail(err.msg);
 		goto out;
 	}

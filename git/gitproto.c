@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/conf.h"
+#include "common/token.h"
 #include "git/gitproto.h"
 
 void
@@ -170,4 +172,30 @@ optt_git_format(const struct optt_git_answer *a, struct optt_buf *out, struct op
 		return optt_err_set(err, OPTT_NOMEM, "out of memory");
 	}
 	return OPTT_OK;
+}
+
+enum optt_status
+optt_git_answer(const struct optt_git_cred *in, const struct optt_profile *p,
+		const struct optt_token *t, struct optt_buf *out, struct optt_err *err)
+{
+	struct optt_git_answer a;
+	long git_auth = optt_pnum(p, OPTT_K_GIT_AUTH);
+
+	memset(&a, 0, sizeof(a));
+	a.bearer = in->cap_authtype && git_auth != OPTT_GIT_AUTH_BASIC &&
+		   (git_auth == OPTT_GIT_AUTH_BEARER || optt_git_offers_bearer(in));
+	a.username = in->username && in->username[0] ? in->username : optt_pstr(p, OPTT_K_USERNAME);
+	a.token = t->access_token;
+	a.expiry_utc = (long long)t->expires_at;
+	return optt_git_format(&a, out, err);
+}
+
+const char *
+optt_git_subject_hint(const struct optt_git_cred *in, const struct optt_profile *p)
+{
+	const char *u = in->username;
+
+	if (u == NULL || u[0] == '\0' || strcmp(u, optt_pstr(p, OPTT_K_USERNAME)) == 0)
+		return NULL;
+	return u;
 }

@@ -52,4 +52,18 @@ struct optt_git_answer {
 enum optt_status optt_git_format(const struct optt_git_answer *a, struct optt_buf *out,
 				 struct optt_err *err);
 
+/* The answer for profile p and token t, per SPEC §6: Bearer when git
+ * announced capability[]=authtype and git_auth is bearer, or auto with a
+ * wwwauth[] offering Bearer; Basic otherwise (git's user name kept, else
+ * the profile's `username`). */
+struct optt_profile;
+struct optt_token;
+enum optt_status optt_git_answer(const struct optt_git_cred *in, const struct optt_profile *p,
+				 const struct optt_token *t, struct optt_buf *out,
+				 struct optt_err *err);
+
+/* The OPTT user a password-grant request names: git's user name unless
+ * it is empty or the profile's reporting `username`; NULL otherwise. */
+const char *optt_git_subject_hint(const struct optt_git_cred *in, const struct optt_profile *p);
+
 #endif

@@ -22,6 +22,7 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
+#include "common/front.h"
 #include "common/mem.h"
 #include "common/obtain.h"
 #include "common/prompt.h"
@@ -46,27 +47,11 @@ static enum optt_status
 read_input(struct optt_git_cred *c, struct optt_err *err)
 {
 	struct optt_buf b;
-	char chunk[4096];
 	enum optt_status st;
-	ssize_t n;
 
 	optt_buf_init(&b, OPTT_GIT_MAX_INPUT);
-	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof(chunk));
-		if (n < 0) {
-			st = optt_err_set(err, OPTT_SYSTEM, "cannot read the credential from git");
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (optt_buf_append(&b, chunk, (size_t)n) != 0) {
-			st = optt_err_set(err, OPTT_CONFIG, "input larger than %d bytes", OPTT_GIT_MAX_INPUT);
-			goto out;
-		}
-	}
-	st = optt_git_parse(b.data ? b.data : "", b.len, c, err);
-out:
-	OPTT_WIPE(chunk, sizeof(chunk));
+	if ((st = optt_front_read_stdin(&b, err)) == OPTT_OK)
+		st = optt_git_parse(b.data ? b.data : "", b.len, c, err);
 	optt_buf_clear(&b);
 	return st;
 }
@@ -115,11 +100,8 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;
-	struct optt_git_answer ans;
 	enum optt_status st;
 	char *subject = NULL, *prompt_user = NULL;
-	const char *report_user;
-	long git_auth;
 
 	optt_cache_init(&cache);
 	optt_token_init(&t);
@@ -155,15 +137,7 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 	if ((st = optt_obtain_token(&ob, p, subject, &t, &err)) != OPTT_OK)
 		goto fail;
 
-	git_auth = optt_pnum(p, OPTT_K_GIT_AUTH);
-	memset(&ans, 0, sizeof(ans));
-	ans.bearer = h->in.cap_authtype && git_auth != OPTT_GIT_AUTH_BASIC &&
-		     (git_auth == OPTT_GIT_AUTH_BEARER || optt_git_offers_bearer(&h->in));
-	report_user = h->in.username && h->in.username[0] ? h->in.username : optt_pstr(p, OPTT_K_USERNAME);
-	ans.username = report_user;
-	ans.token = t.access_token;
-	ans.expiry_utc = (long long)t.expires_at;
-	if ((st = optt_git_format(&ans, &out, &err)) != OPTT_OK)
+	if ((st = optt_git_answer(&h->in, p, &t, &out, &err)) != OPTT_OK)
 		goto fail;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
 		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the answer to git");

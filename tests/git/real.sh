@@ -21,7 +21,8 @@ git init -q -b main "$G/seed"
 for r in pw cc; do git clone -q --bare "$G/seed" "$G/root/$r/repo.git"; done
 python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
 	--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
+GIT_SRV=$!
+T_PIDS="$T_PIDS $GIT_SRV"
 i=0
 until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$G/port" ] || { not_ok "git server starts" "$(cat "$G/server.log")"; t_done; }
@@ -116,7 +117,7 @@ scenario file
 unlike "no token in the git server's log" "$(cat "$G/log")" "eyJ"
 like "the server saw Basic auth (git 2.39)" "$(cat "$G/log")" ' Basic 200$'
 # the keyring: a real gnome-keyring on a private bus
-pkill -f "githttp.py --root $G/root" 2>/dev/null
+kill "$GIT_SRV" 2>/dev/null
 python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
 	--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
 T_PIDS="$T_PIDS $!"

@@ -1,0 +1,25 @@
+/*
+ * front.h - what the two fast front programs share: read standard input
+ * (capped), and hand over to the full helper when the fast path misses.
+ *
+ * The full helper gets the same arguments and, as its standard input, an
+ * anonymous memory file holding exactly the bytes the front read (never a
+ * pipe to a second reader, never a file on disk, never argv or the
+ * environment: the input may hold a password).  It is found next to the
+ * front program (a build tree), else in $(libexecdir)/optt-auth.
+ */
+#ifndef OPTT_FRONT_H
+#define OPTT_FRONT_H
+
+#include "common/mem.h"
+#include "common/status.h"
+
+/* Read all of stdin into b (its cap is the limit): OPTT_CONFIG when over. */
+enum optt_status optt_front_read_stdin(struct optt_buf *b, struct optt_err *err);
+
+/* Replace this process with the full helper NAME, its standard input
+ * being input (NULL: this process's standard input, unread); returns only
+ * on failure (after printing why on stderr). */
+void optt_front_exec_full(const char *name, char **argv, const struct optt_buf *input);
+
+#endif
