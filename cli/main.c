@@ -245,7 +245,7 @@ cmd_get(struct cli *c, int argc, char **argv)
 	ob.grant.log = &c->log;
 	if ((st = optt_obtain_token(&ob, p, user, &t, &err)) != OPTT_OK)
 		goto out;
-	printf("%s\n", t.access_token);
+	printf("%s\n", t.access_token); /* -- secret-ok: printing the token is what get is for */
 	if (fflush(stdout) != 0)
 		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the token: %s", strerror(errno));
 out:
@@ -320,7 +320,7 @@ status_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 			printf("  expires: %s (in %lld s)\n", when, (long long)(t.expires_at - now));
 		else
 			printf("  expires: %s (expired)\n", when);
-		printf("  refresh token: %s\n", t.refresh_token ? "yes" : "no");
+		printf("  refresh token: %s\n", t.refresh_token ? "yes" : "no"); /* -- secret-ok: presence only */
 		if (t.scope != NULL)
 			printf("  scope: %s\n", t.scope);
 	}

@@ -84,7 +84,7 @@ main(int argc, char **argv)
 	int r, last = -1, mixed = 0;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: pamdrive SERVICE USER [COUNT] <password\n");
+		fprintf(stderr, "usage: pamdrive SERVICE USER [COUNT] <password\n"); /* -- secret-ok */
 		return 2;
 	}
 	if (argc == 4)
