@@ -37,6 +37,10 @@ static int
 load_valid(int dirfd, const struct optt_profile *p, const char *subject, struct optt_token *ret)
 {
 	static const char *const exts[] = { ".access", ".json" };
+	/* the configured backend's file only: keyring -> the copy, file -> the
+	 * record, auto -> whichever the backend in use last wrote */
+	long mode = optt_pnum(p, OPTT_K_CACHE);
+	size_t first = mode == OPTT_CACHE_FILE ? 1 : 0, last = mode == OPTT_CACHE_KEYRING ? 1 : 2;
 	struct optt_buf name, data;
 	struct optt_err e;
 	size_t i, stem;
@@ -47,7 +51,7 @@ load_valid(int dirfd, const struct optt_profile *p, const char *subject, struct 
 	if (optt_cache_stem(&name, p->name, subject) != 0)
 		goto out;
 	stem = name.len;
-	for (i = 0; i < 2 && !hit; i++) {
+	for (i = first; i < last && !hit; i++) {
 		name.len = stem;
 		name.data[stem] = '\0';
 		found = 0;

@@ -44,7 +44,7 @@ import urllib.parse
 FAULTS = {"500", "503", "429", "404", "slow", "latency", "malformed", "noaccess",
           "emptyaccess", "nonobject", "html", "big", "redirect", "close", "reset",
           "wrongca", "wronghost", "invalid_client", "expires_negative",
-          "expires_string", "expires_huge", "expires_garbage"}
+          "expires_string", "expires_huge", "expires_garbage", "expires_zero"}
 
 LOCK = threading.Lock()
 # Tests reach /_ctl/ under this TLS server name (curl --resolve), so TLS
@@ -258,7 +258,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             self.request.close()
         elif m.startswith("expires_"):
-            value = {"expires_negative": -5, "expires_string": "120",
+            value = {"expires_negative": -5, "expires_string": "120", "expires_zero": 0,
                      "expires_huge": 10 ** 15, "expires_garbage": "soon"}[m]
             at, _, _ = self.server.state.issue("x", "x", "fault", refresh=False)
             self.send_json(200, {"access_token": at, "token_type": "bearer", "expires_in": value})

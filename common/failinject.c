@@ -1,0 +1,107 @@
+/*
+ * failinject.c - counters of the failure-injection build; see
+ * failinject.h.  Compiled only with --enable-failinject.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "common/failinject.h"
+
+/* this file calls the real functions (the build force-includes the macros) */
+#undef malloc
+#undef calloc
+#undef realloc
+#undef strdup
+#undef strndup
+#undef write
+
+static unsigned long alloc_nth, write_nth, allocs, writes;
+static int configured, hit;
+
+static void
+configure_once(void)
+{
+	const char *a, *w;
+
+	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
+		return;
+	a = getenv("OPTT_FAIL_ALLOC");
+	w = getenv("OPTT_FAIL_WRITE");
+	alloc_nth = a ? strtoul(a, NULL, 10) : 0;
+	write_nth = w ? strtoul(w, NULL, 10) : 0;
+	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
+}
+
+static int
+fail_alloc(void)
+{
+	configure_once();
+	if (alloc_nth != 0 && __atomic_add_fetch(&allocs, 1, __ATOMIC_RELAXED) == alloc_nth) {
+		hit = 1;
+		errno = ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+__attribute__((destructor)) static void
+report(void)
+{
+	const char *f = getenv("OPTT_FAIL_REPORT");
+	char line[96];
+	int fd, n;
+
+	if (f == NULL || (fd = open(f, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
+		return;
+	n = hit ? snprintf(line, sizeof(line), "hit\n")
+		: snprintf(line, sizeof(line), "unreached %lu %lu\n", allocs, writes);
+	if (write(fd, line, (size_t)n) < 0) {
+		/* nothing to do */
+	}
+	close(fd);
+}
+
+void *
+optt_fi_malloc(size_t n)
+{
+	return fail_alloc() ? NULL : malloc(n);
+}
+
+void *
+optt_fi_calloc(size_t a, size_t b)
+{
+	return fail_alloc() ? NULL : calloc(a, b);
+}
+
+void *
+optt_fi_realloc(void *p, size_t n)
+{
+	return fail_alloc() ? NULL : realloc(p, n);
+}
+
+char *
+optt_fi_strdup(const char *s)
+{
+	return fail_alloc() ? NULL : strdup(s);
+}
+
+char *
+optt_fi_strndup(const char *s, size_t n)
+{
+	return fail_alloc() ? NULL : strndup(s, n);
+}
+
+ssize_t
+optt_fi_write(int fd, const void *p, size_t n)
+{
+	configure_once();
+	if (write_nth != 0 && __atomic_add_fetch(&writes, 1, __ATOMIC_RELAXED) == write_nth) {
+		hit = 1;
+		errno = EIO;
+		return -1;
+	}
+	return write(fd, p, n);
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# Injected failures (the --enable-failinject build, with ASan + LSan):
+# for every N along the path, the Nth allocation fails once (and for the
+# helpers, the Nth write of the cache): never a crash, never a leak, never
+# PAM_SUCCESS for a wrong password, never a token printed that the IdP
+# does not hold live, the cache old or new (never torn, never losing its
+# refresh token).
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+. "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
+idp_start
+pam_conf
+pam_service optt "auth required @optt"
+export ASAN_OPTIONS="detect_leaks=1:exitcode=86"
+REP="$T_DIR/fi.report"
+FAILS="$T_DIR/fi.fails"
+: >"$FAILS"
+live() { idp_curl -o /dev/null -H "Authorization: Bearer $1" "$IDP_CTL/introspect"; }
+
+# fi_loop NAME KIND CHECK-FUNCTION: N = 1, 2, ... until the report says
+# the Nth was never reached; CHECK runs after each attempt (RC, OUT, ERR set)
+fi_loop() {
+	name=$1 kind=$2 check=$3
+	n=1
+	while [ $n -lt 100000 ]; do
+		rm -f "$REP"
+		FI_N=$n
+		"$check" run
+		grep -q '^unreached' "$REP" 2>/dev/null && break
+		grep -q '^hit' "$REP" 2>/dev/null || echo "$name: N=$n: no report (crashed?) rc=$RC $(printf '%s' "$ERR" | grep -m1 -E 'ERROR|SUMMARY')" >>"$FAILS"
+		if [ "$RC" = 86 ] || printf '%s' "$ERR" | grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error'; then
+			echo "$name: N=$n: sanitizer report: $(printf '%s' "$ERR" | grep -m2 -E 'ERROR|SUMMARY|runtime error' | tr '\n' ' ')" >>"$FAILS"
+		fi
+		"$check" verify
+		n=$((n + 1))
+	done
+	[ $n -gt 1 ] && ok "$name: $((n - 1)) ${kind}s on the path, each failed once" ||
+		not_ok "$name: the path was exercised" "$(cat "$REP" 2>/dev/null)"
+	bad=$(grep -c "^$name:" "$FAILS")
+	is "$name: no crash, no sanitizer report, every check held" "$bad" 0
+	[ "$bad" != 0 ] && grep "^$name:" "$FAILS" | head -10 | sed 's/^/# /'
+}
+
+pam_check_right() {
+	case $1 in
+	run) printf '%s' alice-pw-3141 >"$T_DIR/pw" && run_pam <"$T_DIR/pw" ;;
+	verify) case $OUT in PAM_*) ;; *) echo "pam-right: N=$FI_N: no PAM code ($OUT)" >>"$FAILS" ;; esac ;;
+	esac
+}
+pam_check_wrong() {
+	case $1 in
+	run) printf '%s' wrong-pw-5 >"$T_DIR/pw" && run_pam <"$T_DIR/pw" ;;
+	verify)
+		case $OUT in PAM_SUCCESS*) echo "pam-wrong: N=$FI_N: PAM_SUCCESS for a wrong password" >>"$FAILS" ;; PAM_*) ;;
+		*) echo "pam-wrong: N=$FI_N: no PAM code ($OUT)" >>"$FAILS" ;; esac ;;
+	esac
+}
+run_pam() {
+	OPTT_FAIL_ALLOC=$FI_N OPTT_FAIL_REPORT="$REP" pam_env "$PAMDRIVE" optt alice >"$T_DIR/o" 2>"$T_DIR/e"
+	RC=$?
+	OUT=$(cat "$T_DIR/o")
+	ERR=$(cat "$T_DIR/e")
+}
+fi_loop pam-right allocation pam_check_right
+fi_loop pam-wrong allocation pam_check_wrong
+
+# the git helper's obtain path: an expired record, a refresh, the store
+write_conf
+set_default refresh_margin 86400
+login_alice
+REC=$(cache_file optt alice)
+helper_check() { # allocation|write, run|verify
+	case $2 in
+	run)
+		printf 'protocol=https\nhost=git.example.com\n' >"$T_DIR/in"
+		if [ "$1" = allocation ]; then
+			OPTT_FAIL_ALLOC=$FI_N OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
+				<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
+		else
+			OPTT_FAIL_WRITE=$FI_N OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
+				<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
+		fi
+		RC=$?
+		OUT=$(cat "$T_DIR/o")
+		ERR=$(cat "$T_DIR/e")
+		;;
+	verify)
+		[ "$RC" = 0 ] || echo "helper-$1: N=$FI_N: exit $RC" >>"$FAILS"
+		if [ -n "$OUT" ]; then
+			tok=$(printf '%s\n' "$OUT" | sed -n 's/^password=//p')
+			printf '%s\n' "$OUT" | grep -qE '^password_expiry_utc=[0-9]+$' && [ -n "$tok" ] && live "$tok" ||
+				echo "helper-$1: N=$FI_N: printed something that is not a live token answer" >>"$FAILS"
+		fi
+		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["refresh_token"] and r["access_token"]' \
+			"$REC" 2>/dev/null || echo "helper-$1: N=$FI_N: cache record torn or lost its tokens" >>"$FAILS"
+		;;
+	esac
+}
+helper_alloc() { helper_check allocation "$1"; }
+helper_write() { helper_check write "$1"; }
+fi_loop helper-allocation allocation helper_alloc
+fi_loop helper-write write helper_write
+# the docker helper's credential file: a failed write leaves the old file
+printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"old-secret-1"}' >"$T_DIR/in"
+"$OPTT_TOP_BUILDDIR/docker/optt-docker-helper" store <"$T_DIR/in" >/dev/null 2>&1
+CF="$HOME/.local/share/optt/docker-credentials.json"
+before=$(sha256sum <"$CF")
+printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"new-secret-2"}' >"$T_DIR/in"
+OPTT_FAIL_WRITE=1 OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/docker/optt-docker-helper" store <"$T_DIR/in" >"$T_DIR/o" 2>&1
+is "docker store with a failing write: exit 1" "$?" 1
+like "... saying why" "$(cat "$T_DIR/o")" 'cannot write'
+is "... the credential file is the old one" "$(sha256sum <"$CF")" "$before"
+is "... and no temp file is left" "$(ls -A "$(dirname "$CF")" | grep -c tmp)" 0
+like "the record still works after all that" "$("$OPTT_TOKEN" get optt 2>&1)" '^eyJ'
+t_done

@@ -1,0 +1,27 @@
+#!/bin/sh
+# make lint: the tree is clean, and the rules do catch what they ban.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+run sh "$OPTT_TOP_SRCDIR/scripts/lint"
+is "scripts/lint on the tree: exit 0" "$RC" 0
+like "... says clean" "$OUT" '^lint: clean$'
+# a scratch tree with one violation of each kind
+S="$T_DIR/lintself"
+mkdir -p "$S/scripts" "$S/common" "$S/git"
+cp "$OPTT_TOP_SRCDIR/scripts/lint" "$S/scripts/"
+printf 'libopttcore_la_SOURCES = conf.c\n' >"$S/common/Makefile.am"
+for call in 'atoi(s)' 'sscanf(s, "%d", &i)' 'strtok(s, ",")' 'sprintf(b, "%s", s)' 'strcpy(b, s)' 'system(s)' 'popen(s, "r")'; do
+	printf 'int f(char *s, char *b) { int i; return %s; }\n' "$call" >"$S/common/bad.c"
+	run sh "$S/scripts/lint"
+	is "lint refuses $call" "$RC" 1
+done
+printf 'int f(char *b) { return snprintf(b, 4, "x"); } /* sprintf( in a comment */\n' >"$S/common/bad.c"
+run sh "$S/scripts/lint"
+is "lint accepts snprintf and names in comments" "$RC" 0
+rm "$S/common/bad.c"
+printf '#include <curl/curl.h>\n' >"$S/git/x.c"
+run sh "$S/scripts/lint"
+is "lint refuses a second <curl/curl.h>" "$RC" 1
+printf '#include <libsecret/secret.h>\n' >"$S/git/x.c"
+run sh "$S/scripts/lint"
+is "lint refuses libsecret outside cache_keyring.c" "$RC" 1
+t_done
