@@ -17,21 +17,26 @@
 #undef strdup
 #undef strndup
 #undef write
+#undef read
 
-static unsigned long alloc_nth, write_nth, allocs, writes;
+static unsigned long alloc_nth, write_nth, read_nth, curl_nth, allocs, writes, reads, curls;
 static int configured, hit;
 
 static void
 configure_once(void)
 {
-	const char *a, *w;
+	const char *a, *w, *r, *c;
 
 	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
 		return;
 	a = getenv("OPTT_FAIL_ALLOC");
 	w = getenv("OPTT_FAIL_WRITE");
+	r = getenv("OPTT_FAIL_READ");
+	c = getenv("OPTT_FAIL_CURL");
 	alloc_nth = a ? strtoul(a, NULL, 10) : 0;
 	write_nth = w ? strtoul(w, NULL, 10) : 0;
+	read_nth = r ? strtoul(r, NULL, 10) : 0;
+	curl_nth = c ? strtoul(c, NULL, 10) : 0;
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 }
 
@@ -57,7 +62,7 @@ report(void)
 	if (f == NULL || (fd = open(f, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
 		return;
 	n = hit ? snprintf(line, sizeof(line), "hit\n")
-		: snprintf(line, sizeof(line), "unreached %lu %lu\n", allocs, writes);
+		: snprintf(line, sizeof(line), "unreached %lu %lu %lu %lu\n", allocs, writes, reads, curls);
 	if (write(fd, line, (size_t)n) < 0) {
 		/* nothing to do */
 	}
@@ -94,14 +99,42 @@ optt_fi_strndup(const char *s, size_t n)
 	return fail_alloc() ? NULL : strndup(s, n);
 }
 
+static int nth_event(unsigned long nth, unsigned long *counter);
+
 ssize_t
 optt_fi_write(int fd, const void *p, size_t n)
 {
-	configure_once();
-	if (write_nth != 0 && __atomic_add_fetch(&writes, 1, __ATOMIC_RELAXED) == write_nth) {
-		hit = 1;
+	if (nth_event(write_nth, &writes)) {
 		errno = EIO;
 		return -1;
 	}
 	return write(fd, p, n);
+}
+
+/* the Nth event of a kind fails; counted only when that kind is asked for */
+static int
+nth_event(unsigned long nth, unsigned long *counter)
+{
+	configure_once();
+	if (nth != 0 && __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED) == nth) {
+		hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+ssize_t
+optt_fi_read(int fd, void *p, size_t n)
+{
+	if (nth_event(read_nth, &reads)) {
+		errno = EIO;
+		return -1;
+	}
+	return read(fd, p, n);
+}
+
+int
+optt_fi_curl(void)
+{
+	return nth_event(curl_nth, &curls);
 }

@@ -8,7 +8,9 @@
  *
  *   OPTT_FAIL_ALLOC=N   the Nth allocation fails (1-based)
  *   OPTT_FAIL_WRITE=N   the Nth write() fails with EIO
- *   OPTT_FAIL_REPORT=F  at exit: "hit" or "unreached ALLOCS WRITES"
+ *   OPTT_FAIL_READ=N    the Nth read() fails with EIO
+ *   OPTT_FAIL_CURL=N    the Nth libcurl call of common/http.c fails
+ *   OPTT_FAIL_REPORT=F  at exit: "hit" or "unreached ALLOCS WRITES READS CURLS"
  *
  * Never part of a normal build.
  */
@@ -29,6 +31,10 @@ void *optt_fi_realloc(void *p, size_t n);
 char *optt_fi_strdup(const char *s);
 char *optt_fi_strndup(const char *s, size_t n);
 ssize_t optt_fi_write(int fd, const void *p, size_t n);
+ssize_t optt_fi_read(int fd, void *p, size_t n);
+/* 1 when this libcurl call is to fail (OPTT_FI_CURL() in common/http.c) */
+int optt_fi_curl(void);
+#define OPTT_FI_CURL() optt_fi_curl()
 
 #undef malloc
 #undef calloc
@@ -36,11 +42,13 @@ ssize_t optt_fi_write(int fd, const void *p, size_t n);
 #undef strdup
 #undef strndup
 #undef write
+#undef read
 #define malloc(n) optt_fi_malloc(n)
 #define calloc(a, b) optt_fi_calloc((a), (b))
 #define realloc(p, n) optt_fi_realloc((p), (n))
 #define strdup(s) optt_fi_strdup(s)
 #define strndup(s, n) optt_fi_strndup((s), (n))
 #define write(fd, p, n) optt_fi_write((fd), (p), (n))
+#define read(fd, p, n) optt_fi_read((fd), (p), (n))
 
 #endif

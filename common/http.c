@@ -27,6 +27,10 @@
 #include <curl/curl.h>
 
 #include "common/http.h"
+
+#ifndef OPTT_FI_CURL
+#define OPTT_FI_CURL() 0 /* the failure-injection build counts libcurl calls */
+#endif
 #include "common/url.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -144,7 +148,7 @@ add_header(struct curl_slist **l, const char *name, const char *value)
 		optt_buf_clear(&h);
 		return -1;
 	}
-	nl = curl_slist_append(*l, h.data);
+	nl = OPTT_FI_CURL() ? NULL : curl_slist_append(*l, h.data);
 	optt_buf_clear(&h);
 	if (nl == NULL)
 		return -1;
@@ -184,7 +188,7 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 		goto out;
 	if ((st = optt_url_parse(req->url.data, "request URL", &u, err)) != OPTT_OK)
 		goto out;
-	if ((h = curl_easy_init()) == NULL) {
+	if ((h = OPTT_FI_CURL() ? NULL : curl_easy_init()) == NULL) {
 		st = optt_err_set(err, OPTT_NOMEM, "cannot create a curl handle");
 		goto out;
 	}
@@ -235,7 +239,7 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 	}
 	optt_debug(opts->log, "POST %s", req->log_url);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = curl_easy_perform(h);
+	rc = OPTT_FI_CURL() ? CURLE_OUT_OF_MEMORY : curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	optt_sanitize(clean, sizeof(clean), errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	if (err != NULL)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Injected failures (the --enable-failinject build, with ASan + LSan):
-# for every N along the path, the Nth allocation fails once (and for the
-# helpers, the Nth write of the cache): never a crash, never a leak, never
+# for every N along the path, the Nth allocation fails once, and the Nth
+# libcurl call, and for the helper the Nth read and write of the cache:
+# never a crash, never a leak, never
 # PAM_SUCCESS for a wrong password, never a token printed that the IdP
 # does not hold live, the cache old or new (never torn, never losing its
 # refresh token).
@@ -50,35 +51,37 @@ pam_check_wrong() {
 	case $1 in
 	run) printf '%s' wrong-pw-5 >"$T_DIR/pw" && run_pam <"$T_DIR/pw" ;;
 	verify)
-		case $OUT in PAM_SUCCESS*) echo "pam-wrong: N=$FI_N: PAM_SUCCESS for a wrong password" >>"$FAILS" ;; PAM_*) ;;
-		*) echo "pam-wrong: N=$FI_N: no PAM code ($OUT)" >>"$FAILS" ;; esac ;;
+		case $OUT in PAM_SUCCESS*) echo "$name: N=$FI_N: PAM_SUCCESS for a wrong password" >>"$FAILS" ;; PAM_*) ;;
+		*) echo "$name: N=$FI_N: no PAM code ($OUT)" >>"$FAILS" ;; esac ;;
 	esac
 }
 run_pam() {
-	OPTT_FAIL_ALLOC=$FI_N OPTT_FAIL_REPORT="$REP" pam_env "$PAMDRIVE" optt alice >"$T_DIR/o" 2>"$T_DIR/e"
+	env "${FI_VAR:-OPTT_FAIL_ALLOC}=$FI_N" OPTT_FAIL_REPORT="$REP" sh -c 'exec "$@"' - \
+		env LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" PAM_WRAPPER_DEBUGLEVEL=2 \
+		NSS_WRAPPER_PASSWD="$T_DIR/passwd" NSS_WRAPPER_GROUP="$T_DIR/group" "$PAMDRIVE" optt alice \
+		>"$T_DIR/o" 2>"$T_DIR/e"
 	RC=$?
 	OUT=$(cat "$T_DIR/o")
 	ERR=$(cat "$T_DIR/e")
 }
 fi_loop pam-right allocation pam_check_right
 fi_loop pam-wrong allocation pam_check_wrong
+FI_VAR=OPTT_FAIL_CURL
+fi_loop pam-wrong-curl "libcurl call" pam_check_wrong
+FI_VAR=OPTT_FAIL_ALLOC
 
 # the git helper's obtain path: an expired record, a refresh, the store
 write_conf
 set_default refresh_margin 86400
 login_alice
 REC=$(cache_file optt alice)
-helper_check() { # allocation|write, run|verify
+helper_check() { # allocation|write|read|curl, run|verify
 	case $2 in
 	run)
 		printf 'protocol=https\nhost=git.example.com\n' >"$T_DIR/in"
-		if [ "$1" = allocation ]; then
-			OPTT_FAIL_ALLOC=$FI_N OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
-				<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
-		else
-			OPTT_FAIL_WRITE=$FI_N OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
-				<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
-		fi
+		case $1 in allocation) var=OPTT_FAIL_ALLOC ;; *) var=OPTT_FAIL_$(echo "$1" | tr a-z A-Z) ;; esac
+		env "$var=$FI_N" OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
+			<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
 		RC=$?
 		OUT=$(cat "$T_DIR/o")
 		ERR=$(cat "$T_DIR/e")
@@ -97,8 +100,12 @@ helper_check() { # allocation|write, run|verify
 }
 helper_alloc() { helper_check allocation "$1"; }
 helper_write() { helper_check write "$1"; }
+helper_read() { helper_check read "$1"; }
+helper_curl() { helper_check curl "$1"; }
 fi_loop helper-allocation allocation helper_alloc
 fi_loop helper-write write helper_write
+fi_loop helper-read read helper_read
+fi_loop helper-curl "libcurl call" helper_curl
 # the docker helper's credential file: a failed write leaves the old file
 printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"old-secret-1"}' >"$T_DIR/in"
 "$OPTT_TOP_BUILDDIR/docker/optt-docker-helper" store <"$T_DIR/in" >/dev/null 2>&1
