@@ -93,6 +93,10 @@ kr_load(struct optt_cache *c, const char *profile, const char *subject,
 		secret_value_unref(v);
 	}
 	g_list_free_full(items, g_object_unref);
+	/* the runtime dir is emptied at logout while the keyring persists:
+	 * put the fast path's copy back whenever the record is read */
+	if (*ret_found && ret->access_token != NULL)
+		optt_fast_copy_update(c->dirfd, c->dir, profile, subject, ret);
 	return st;
 }
 

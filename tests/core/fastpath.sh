@@ -69,6 +69,10 @@ copy="$XDG_RUNTIME_DIR/optt/optt@alice.access"
 is "... mode 0600" "$(stat -c %a "$copy")" 600
 unlike "... never the refresh token" "$(cat "$copy")" refresh_token
 like "... the refresh token is in the keyring" "$(secret-tool search --all profile optt subject alice 2>&1)" '"refresh_token":'
+rm -f "$copy" # the runtime dir is emptied at logout; the keyring keeps the record
+run "$OPTT_TOKEN" get optt
+is "keyring: a valid record read by the full path ..." "$RC" 0
+[ -f "$copy" ] && ok "... puts the fast path's copy back" || not_ok "... puts the fast path's copy back"
 printf 'protocol=https\nhost=git.example.com\npassword=%s\n' "$("$OPTT_TOKEN" get optt)" | "$GITF" erase
 [ ! -e "$copy" ] && ok "git erase drops the copy" || not_ok "git erase drops the copy"
 run "$OPTT_TOKEN" get optt
