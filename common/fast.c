@@ -25,6 +25,14 @@ optt_obtain_subject(const struct optt_profile *p, const char *username)
 	return optt_pstr(p, OPTT_K_CLIENT_ID);
 }
 
+const char *
+optt_subject_hint(const struct optt_profile *p, const char *name)
+{
+	if (name == NULL || name[0] == '\0' || strcmp(name, optt_pstr(p, OPTT_K_USERNAME)) == 0)
+		return NULL;
+	return name;
+}
+
 int
 optt_token_still_valid(const struct optt_profile *p, const struct optt_token *t)
 {

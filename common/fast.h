@@ -18,6 +18,10 @@
 
 /* The record's subject: username for the password grant, client_id else. */
 const char *optt_obtain_subject(const struct optt_profile *p, const char *username);
+/* A user name that names the OPTT user of a password-grant request: name
+ * unless it is empty or the profile's reporting `username` (which git
+ * echoes back after our own Basic answers); NULL otherwise. */
+const char *optt_subject_hint(const struct optt_profile *p, const char *name);
 /* Whether t holds an access token valid for more than refresh_margin. */
 int optt_token_still_valid(const struct optt_profile *p, const struct optt_token *t);
 

@@ -164,7 +164,7 @@ optt_obtain_pick_subject(const struct optt_profile *p, struct optt_cache *c, con
 	size_t n = 0;
 
 	*ret = NULL;
-	if (hint != NULL && hint[0] != '\0' && strcmp(hint, optt_pstr(p, OPTT_K_USERNAME)) != 0)
+	if ((hint = optt_subject_hint(p, hint)) != NULL)
 		return (*ret = optt_strdup(hint)) != NULL ? OPTT_OK
 							  : optt_err_set(err, OPTT_NOMEM, "out of memory");
 	if ((st = c->ops->list(c, p->name, &list, &n, err)) != OPTT_OK)

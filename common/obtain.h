@@ -41,9 +41,8 @@ enum optt_status optt_obtain_forget_access(struct optt_cache *c, const struct op
 					   const char *subject, struct optt_err *err);
 
 /* The subject a password-grant request is for when the caller names none
- * for sure: hint (a user name from the CLI or from git) unless it is empty
- * or the profile's reporting `username`; else the one user with a cached
- * record.  No record: OPTT_REJECTED; several: OPTT_CONFIG. */
+ * for sure: optt_subject_hint(p, hint) (a user name from the CLI or from
+ * git), else the one user with a cached record.  No record: OPTT_REJECTED; several: OPTT_CONFIG. */
 enum optt_status optt_obtain_pick_subject(const struct optt_profile *p, struct optt_cache *c,
 					  const char *hint, char **ret, struct optt_err *err);
 

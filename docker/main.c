@@ -135,7 +135,7 @@ cmd_get(struct helper *h, const char *url, const char *key)
 
 /* The stored servers whose key is key (several spellings may exist). */
 static enum optt_status
-same_key(struct helper *h, struct optt_cache *cache, const char *key, struct optt_stored_creds *all,
+same_key(struct optt_cache *cache, const char *key, struct optt_stored_creds *all,
 	 const char ***ret, size_t *ret_n, struct optt_err *err)
 {
 	enum optt_status st;
@@ -143,7 +143,6 @@ same_key(struct helper *h, struct optt_cache *cache, const char *key, struct opt
 
 	*ret = NULL;
 	*ret_n = 0;
-	(void)h;
 	if ((st = optt_creds_load_all(cache, all, err)) != OPTT_OK)
 		return st;
 	if (all->n > 0 && (*ret = calloc(all->n, sizeof(**ret))) == NULL)
@@ -179,7 +178,7 @@ cmd_store(struct helper *h)
 	if (optt_docker_profile_for(&h->conf, key) != NULL)
 		goto out; /* a profile registry: its token is minted, not stored */
 	if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
-	    (st = same_key(h, &cache, key, &all, &servers, &n, &err)) == OPTT_OK)
+	    (st = same_key(&cache, key, &all, &servers, &n, &err)) == OPTT_OK)
 		st = optt_creds_replace(&cache, servers, n, in.server_url, in.username, in.secret, &err);
 out:
 	free(servers);
@@ -213,7 +212,7 @@ cmd_erase(struct helper *h, const char *key)
 			st = optt_obtain_forget_access(&cache, p, subjects[i], &err);
 		optt_cache_list_free(subjects, n);
 	} else if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
-		   (st = same_key(h, &cache, key, &all, &servers, &n, &err)) == OPTT_OK) {
+		   (st = same_key(&cache, key, &all, &servers, &n, &err)) == OPTT_OK) {
 		st = n > 0 ? optt_creds_replace(&cache, servers, n, NULL, NULL, NULL, &err) : OPTT_OK;
 	}
 	free(servers);

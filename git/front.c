@@ -65,7 +65,7 @@ main(int argc, char **argv)
 		p = optt_conf_profile_for_host(&conf, in.host, in.path);
 	if (p == NULL && profile == NULL)
 		goto done; /* not our host: other helpers run */
-	if (p == NULL || optt_fast_token(p, optt_git_subject_hint(&in, p), &t, NULL) != OPTT_OK ||
+	if (p == NULL || optt_fast_token(p, optt_subject_hint(p, in.username), &t, NULL) != OPTT_OK ||
 	    optt_git_answer(&in, p, &t, &out, &err) != OPTT_OK)
 		goto full;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)

@@ -189,13 +189,3 @@ optt_git_answer(const struct optt_git_cred *in, const struct optt_profile *p,
 	a.expiry_utc = (long long)t->expires_at;
 	return optt_git_format(&a, out, err);
 }
-
-const char *
-optt_git_subject_hint(const struct optt_git_cred *in, const struct optt_profile *p)
-{
-	const char *u = in->username;
-
-	if (u == NULL || u[0] == '\0' || strcmp(u, optt_pstr(p, OPTT_K_USERNAME)) == 0)
-		return NULL;
-	return u;
-}

@@ -62,8 +62,4 @@ enum optt_status optt_git_answer(const struct optt_git_cred *in, const struct op
 				 const struct optt_token *t, struct optt_buf *out,
 				 struct optt_err *err);
 
-/* The OPTT user a password-grant request names: git's user name unless
- * it is empty or the profile's reporting `username`; NULL otherwise. */
-const char *optt_git_subject_hint(const struct optt_git_cred *in, const struct optt_profile *p);
-
 #endif

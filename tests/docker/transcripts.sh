@@ -75,7 +75,7 @@ for k in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1
 	printf '%s\n' "$k" | "$HELPER" get >/dev/null 2>&1
 	is "list key '$k' is accepted by get" "$?" 0
 done
-dx "store Docker Hub credentials on a profile registry: accepted, ignored" 0 '' store \
+dx "store credentials for a profile registry: accepted, ignored" 0 '' store \
 	'{"ServerURL":"registry.example.com:5000","Username":"x","Secret":"ignored-secret"}'
 unlike "... not stored" "$(cat "$f")" ignored-secret
 dx "store with a non-ASCII and quoted secret" 0 '' store '{"ServerURL":"q.example.com","Username":"ü \"q\"","Secret":"a\"b\\\\c ünï"}'
