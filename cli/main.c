@@ -25,6 +25,7 @@
 #include "common/http.h"
 #include "common/mem.h"
 #include "common/obtain.h"
+#include "common/pkce.h"
 #include "common/prompt.h"
 
 #define REDIRECT_WAIT_S 300
@@ -145,7 +146,9 @@ cmd_login(struct cli *c, int argc, char **argv)
 	struct optt_err err;
 	enum optt_status st;
 	char *user = NULL, *code = NULL, prompt[128], when[32];
+	struct optt_pkce pkce;
 
+	memset(&pkce, 0, sizeof(pkce));
 	optt_cache_init(&cache);
 	optt_token_init(&t);
 	optt_err_init(&err);
@@ -186,12 +189,23 @@ cmd_login(struct cli *c, int argc, char **argv)
 		ob.arg = c;
 		break;
 	case OPTT_GRANT_AUTHORIZATION_CODE:
+		/* PKCE needs the authorization request to be ours: with --code it
+		 * was made elsewhere, so pkce = S256 (required) refuses --code */
+		if (c->code_arg != NULL && optt_pkce_applies(p) && optt_pnum(p, OPTT_K_PKCE) == OPTT_PKCE_S256) {
+			st = optt_err_set(&err, OPTT_CONFIG, "profile %s: pkce = S256 needs the browser "
+					  "login (without --code)", p->name);
+			goto out;
+		}
 		if (c->code_arg != NULL && strcmp(c->code_arg, "-") == 0)
 			st = optt_read_line_fd(STDIN_FILENO, &code, &err);
 		else if (c->code_arg != NULL)
 			st = (code = optt_strdup(c->code_arg)) ? OPTT_OK : OPTT_NOMEM;
+		else if (optt_pkce_applies(p) && (st = optt_pkce_new(&pkce, &err)) != OPTT_OK)
+			goto out;
 		else
-			st = optt_redirect_wait(p, REDIRECT_WAIT_S, &code, &err);
+			st = optt_redirect_wait(p, REDIRECT_WAIT_S, pkce.challenge[0] ? pkce.challenge : NULL,
+						&code, &err);
+		ob.code_verifier = pkce.verifier[0] ? pkce.verifier : NULL;
 		if (st == OPTT_OK && code[0] == '\0')
 			st = optt_err_set(&err, OPTT_CONFIG, "empty authorization code");
 		if (st != OPTT_OK)
@@ -209,6 +223,7 @@ cmd_login(struct cli *c, int argc, char **argv)
 out:
 	optt_free_str(&user);
 	optt_free_str(&code);
+	optt_pkce_clear(&pkce);
 	optt_token_clear(&t);
 	optt_cache_close(&cache);
 	return st == OPTT_OK ? 0 : fail(st, &err);
@@ -367,6 +382,7 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 {
 	const struct optt_profile *p;
 	const char *v;
+	char buf[1024];
 	size_t i, k;
 
 	(void)argv;
@@ -376,7 +392,7 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 		p = &c->conf.profiles[i];
 		printf("[profile %s]\n", p->name);
 		for (k = 0; k < OPTT_K_COUNT; k++)
-			if ((v = optt_key_display(p, (enum optt_key)k)) != NULL)
+			if ((v = optt_key_display(p, (enum optt_key)k, buf, sizeof(buf))) != NULL)
 				printf("%s = %s\n", optt_key_name((enum optt_key)k), v);
 		printf("\n");
 	}

@@ -1,15 +1,23 @@
 /*
  * redirect.c - loopback redirect listener for the authorization-code grant.
  *
- * Invariants: binds only the loopback address of redirect_uri; reads at
- * most 8 KiB of one request per connection; a request whose `state`
- * does not match the one we generated is refused; the code is wiped by
- * the caller, request buffers here.
+ * Invariants (RFC 8252 §7.3, §8.3; SPEC §14):
+ *  - listens on every address the redirect host resolves to ("localhost":
+ *    127.0.0.1 and ::1 where both resolve), each of which must be
+ *    loopback; if any of them cannot be bound (another local user holds
+ *    it), the login is refused rather than half-served;
+ *  - serves up to CLIENTS connections at once, each for at most
+ *    CONN_MAX_MS in all (not per byte), and never past the overall wait:
+ *    one slow client cannot hold the listener;
+ *  - reads at most 8 KiB of one request per connection; a request whose
+ *    `state` does not match the one we generated is refused;
+ *  - the code is wiped by the caller, request buffers here.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -24,37 +32,103 @@
 #include "common/mem.h"
 #include "common/url.h"
 
+#define LISTENERS 4
+#define CLIENTS 8
+#define CONN_MAX_MS 5000
+
+struct listeners {
+	int fd[LISTENERS];
+	size_t n;
+};
+
+static void
+listeners_close(struct listeners *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		close(l->fd[i]);
+	l->n = 0;
+}
+
 static int
-listen_on(const struct optt_url *u, struct optt_err *err)
+sockaddr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+	return 0;
+}
+
+/* Bind every address of the redirect host; all or nothing. */
+static enum optt_status
+listen_on(const struct optt_url *u, struct listeners *l, struct optt_err *err)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	char port[16];
-	int fd = -1, one = 1, rc;
+	char port[16], shown[INET6_ADDRSTRLEN];
+	enum optt_status st = OPTT_OK;
+	int fd, one = 1, rc;
+	const char *host = u->host;
+	char bare[256];
 
+	l->n = 0;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%d", u->port ? u->port : 80);
-	rc = getaddrinfo(strcmp(u->host, "localhost") == 0 ? "127.0.0.1" : u->host, port, &hints, &res);
-	if (rc != 0) {
-		optt_err_set(err, OPTT_CONFIG, "redirect_uri: cannot resolve %s", u->host);
-		return -1;
+	if (host[0] == '[') { /* [::1] */
+		snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(host + 1, "]"), host + 1);
+		host = bare;
 	}
-	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 4) != 0) {
-			close(fd);
-			fd = -1;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		return optt_err_set(err, OPTT_CONFIG, "redirect_uri: cannot resolve %s", u->host);
+	for (ai = res; ai != NULL && st == OPTT_OK; ai = ai->ai_next) {
+		void *a = ai->ai_family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr
+						    : (void *)&((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr;
+
+		if (inet_ntop(ai->ai_family, a, shown, sizeof(shown)) == NULL)
+			snprintf(shown, sizeof(shown), "?");
+		if (!sockaddr_is_loopback(ai->ai_addr)) {
+			st = optt_err_set(err, OPTT_CONFIG, "redirect_uri: %s resolves to %s, which is not "
+					  "loopback; use http://127.0.0.1:PORT/...", u->host, shown);
+			break;
 		}
+		if (l->n == LISTENERS)
+			break;
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
+			st = optt_err_set(err, OPTT_SYSTEM, "redirect_uri: socket: %s", strerror(errno));
+			break;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 8) != 0) {
+			st = optt_err_set(err, OPTT_SYSTEM,
+					  "redirect_uri: cannot listen on %s%s%s:%s (%s): another program "
+					  "holds the redirect address; not logging in",
+					  ai->ai_family == AF_INET6 ? "[" : "", shown,
+					  ai->ai_family == AF_INET6 ? "]" : "", port, strerror(errno));
+			close(fd);
+			break;
+		}
+		l->fd[l->n++] = fd;
 	}
 	freeaddrinfo(res);
-	if (fd < 0)
-		optt_err_set(err, OPTT_SYSTEM, "redirect_uri: cannot listen on %s:%s: %s", u->host, port,
-			     strerror(errno));
-	return fd;
+	if (st == OPTT_OK && l->n == 0)
+		st = optt_err_set(err, OPTT_CONFIG, "redirect_uri: %s has no address", u->host);
+	if (st != OPTT_OK)
+		listeners_close(l);
+	return st;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Value of query parameter k in q (up to a space or the end), decoded. */
@@ -89,23 +163,85 @@ reply(int fd, const char *status, const char *text)
 	}
 }
 
+struct client {
+	int fd;               /* -1: free slot */
+	long long deadline;   /* ms, monotonic: the connection's whole time */
+	struct optt_buf req;  /* secret once it holds the code */
+};
+
+static void
+client_drop(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	optt_buf_clear(&c->req);
+}
+
+/* A complete request line in c->req: answer it.  1 with *ret_code set when
+ * this was the redirect, 0 when the connection is done, -1 the provider
+ * redirected without a code (st set). */
+static int
+handle_request(struct client *c, const char *path, const char *want, char **ret_code,
+	       enum optt_status *st, struct optt_err *err)
+{
+	struct optt_buf code, state;
+	const char *q;
+	size_t pl = strlen(path);
+	int r = 0;
+
+	optt_buf_init(&code, 4096);
+	optt_buf_init(&state, 256);
+	if (strncmp(c->req.data, "GET ", 4) != 0 || strncmp(c->req.data + 4, path, pl) != 0 ||
+	    (c->req.data[4 + pl] != '?' && c->req.data[4 + pl] != ' ')) {
+		reply(c->fd, "404 Not Found", "not found\n");
+		goto out;
+	}
+	q = c->req.data + 4 + pl + 1;
+	if (query_param(q, "state", &state) != 1 || !optt_ct_streq(state.data, want)) {
+		reply(c->fd, "400 Bad Request", "state mismatch: start the login again\n");
+		goto out;
+	}
+	if (query_param(q, "code", &code) != 1 || code.len == 0) {
+		reply(c->fd, "400 Bad Request", "the provider sent no code\n");
+		*st = optt_err_set(err, OPTT_REJECTED, "the provider redirected without a code");
+		r = -1;
+		goto out;
+	}
+	reply(c->fd, "200 OK", "optt: login complete; you can close this window.\n");
+	*ret_code = optt_buf_steal(&code);
+	r = 1;
+out:
+	optt_buf_clear(&code);
+	optt_buf_clear(&state);
+	return r;
+}
+
 enum optt_status
-optt_redirect_wait(const struct optt_profile *p, long wait_s, char **ret_code, struct optt_err *err)
+optt_redirect_wait(const struct optt_profile *p, long wait_s, const char *code_challenge,
+		   char **ret_code, struct optt_err *err)
 {
 	const char *ruri = optt_pstr(p, OPTT_K_REDIRECT_URI), *az = optt_pstr(p, OPTT_K_AUTHORIZE_URL);
-	struct optt_buf url, req, code, state;
+	struct listeners l = { { -1 }, 0 };
+	struct client cl[CLIENTS];
+	struct pollfd pfd[LISTENERS + CLIENTS];
+	int who[LISTENERS + CLIENTS];
+	struct optt_buf url;
 	struct optt_url u;
 	enum optt_status st = OPTT_OK;
 	unsigned char rnd[16];
-	char want[33], path[256];
+	char want[33], path[256], chunk[1024];
 	const char *rpath;
-	time_t deadline = time(NULL) + wait_s;
-	int lfd = -1, cfd = -1, i;
+	long long deadline = now_ms() + wait_s * 1000, t, wake;
+	size_t i, n, busy;
+	ssize_t got;
+	int r, fd;
 
+	for (i = 0; i < CLIENTS; i++) {
+		cl[i].fd = -1;
+		optt_buf_init(&cl[i].req, 8192);
+	}
 	optt_buf_init(&url, 8192);
-	optt_buf_init(&req, 8192);
-	optt_buf_init(&code, 4096);
-	optt_buf_init(&state, 256);
 	if (az == NULL) {
 		st = optt_err_set(err, OPTT_CONFIG, "profile %s: authorize_url is not set; use --code",
 				  p->name);
@@ -127,17 +263,18 @@ optt_redirect_wait(const struct optt_profile *p, long wait_s, char **ret_code, s
 	}
 	for (i = 0; i < 16; i++)
 		snprintf(want + 2 * i, 3, "%02x", rnd[i]);
-	if ((lfd = listen_on(&u, err)) < 0) {
-		st = OPTT_SYSTEM;
+	if ((st = listen_on(&u, &l, err)) != OPTT_OK)
 		goto out;
-	}
 	if (optt_buf_puts(&url, az) != 0 || optt_buf_puts(&url, strchr(az, '?') ? "&" : "?") != 0 ||
 	    optt_buf_puts(&url, "response_type=code&client_id=") != 0 ||
 	    optt_url_encode(&url, optt_pstr(p, OPTT_K_CLIENT_ID)) != 0 ||
 	    optt_buf_puts(&url, "&redirect_uri=") != 0 || optt_url_encode(&url, ruri) != 0 ||
 	    optt_buf_puts(&url, "&state=") != 0 || optt_buf_puts(&url, want) != 0 ||
 	    (optt_pstr(p, OPTT_K_SCOPE) != NULL &&
-	     (optt_buf_puts(&url, "&scope=") != 0 || optt_url_encode(&url, optt_pstr(p, OPTT_K_SCOPE)) != 0))) {
+	     (optt_buf_puts(&url, "&scope=") != 0 || optt_url_encode(&url, optt_pstr(p, OPTT_K_SCOPE)) != 0)) ||
+	    (code_challenge != NULL &&
+	     (optt_buf_puts(&url, "&code_challenge=") != 0 || optt_buf_puts(&url, code_challenge) != 0 ||
+	      optt_buf_puts(&url, "&code_challenge_method=S256") != 0))) {
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}
@@ -145,64 +282,80 @@ optt_redirect_wait(const struct optt_profile *p, long wait_s, char **ret_code, s
 		url.data, ruri);
 	fflush(stderr);
 	for (;;) {
-		struct pollfd pfd = { lfd, POLLIN, 0 };
-		long left = (long)(deadline - time(NULL));
-		char chunk[1024];
-		ssize_t n;
-
-		if (left <= 0) {
+		t = now_ms();
+		if (t >= deadline) {
 			st = optt_err_set(err, OPTT_UNAVAILABLE, "no redirect within %ld s", wait_s);
 			goto out;
 		}
-		if (poll(&pfd, 1, (int)(left * 1000)) <= 0)
+		wake = deadline;
+		n = busy = 0;
+		for (i = 0; i < CLIENTS; i++) {
+			if (cl[i].fd < 0)
+				continue;
+			if (cl[i].deadline <= t) { /* its time is up, whatever it sent */
+				client_drop(&cl[i]);
+				continue;
+			}
+			busy++;
+			if (cl[i].deadline < wake)
+				wake = cl[i].deadline;
+			pfd[n].fd = cl[i].fd;
+			pfd[n].events = POLLIN;
+			who[n++] = (int)i;
+		}
+		if (busy < CLIENTS) /* full: new connections wait in the backlog */
+			for (i = 0; i < l.n; i++) {
+				pfd[n].fd = l.fd[i];
+				pfd[n].events = POLLIN;
+				who[n++] = -1;
+			}
+		r = poll(pfd, (nfds_t)n, (int)(wake - t < 1 ? 1 : wake - t));
+		if (r <= 0)
 			continue;
-		if ((cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-			continue;
-		optt_buf_clear(&req);
-		while (req.data == NULL || strstr(req.data, "\r\n") == NULL) {
-			struct pollfd cp = { cfd, POLLIN, 0 };
+		for (i = 0; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (who[i] < 0) {
+				size_t j;
 
-			if (poll(&cp, 1, 5000) <= 0 || (n = read(cfd, chunk, sizeof(chunk))) <= 0 ||
-			    optt_buf_append(&req, chunk, (size_t)n) != 0)
-				break;
+				if ((fd = accept4(pfd[i].fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
+					continue;
+				for (j = 0; j < CLIENTS && cl[j].fd >= 0; j++)
+					;
+				if (j == CLIENTS) {
+					close(fd);
+					continue;
+				}
+				cl[j].fd = fd;
+				cl[j].deadline = now_ms() + CONN_MAX_MS;
+				continue;
+			}
+			{
+				struct client *c = &cl[who[i]];
+
+				got = read(c->fd, chunk, sizeof(chunk));
+				if (got <= 0 || optt_buf_append(&c->req, chunk, (size_t)got) != 0) {
+					if (got < 0 && (errno == EAGAIN || errno == EINTR))
+						continue;
+					client_drop(c); /* closed, or over 8 KiB */
+					continue;
+				}
+				if (strstr(c->req.data, "\r\n") == NULL)
+					continue;
+				r = handle_request(c, path, want, ret_code, &st, err);
+				client_drop(c);
+				if (r != 0)
+					goto out;
+			}
 		}
-		OPTT_WIPE(chunk, sizeof(chunk));
-		if (req.data == NULL || strncmp(req.data, "GET ", 4) != 0 ||
-		    strncmp(req.data + 4, path, strlen(path)) != 0 ||
-		    (req.data[4 + strlen(path)] != '?' && req.data[4 + strlen(path)] != ' ')) {
-			reply(cfd, "404 Not Found", "not found\n");
-			close(cfd);
-			cfd = -1;
-			continue;
-		}
-		optt_buf_clear(&code);
-		optt_buf_clear(&state);
-		if (query_param(req.data + 4 + strlen(path) + 1, "state", &state) != 1 ||
-		    !optt_ct_streq(state.data, want)) {
-			reply(cfd, "400 Bad Request", "state mismatch: start the login again\n");
-			close(cfd);
-			cfd = -1;
-			continue;
-		}
-		if (query_param(req.data + 4 + strlen(path) + 1, "code", &code) != 1 || code.len == 0) {
-			reply(cfd, "400 Bad Request", "the provider sent no code\n");
-			st = optt_err_set(err, OPTT_REJECTED, "the provider redirected without a code");
-			goto out;
-		}
-		reply(cfd, "200 OK", "optt: login complete; you can close this window.\n");
-		*ret_code = optt_buf_steal(&code);
-		break;
 	}
 out:
-	if (cfd >= 0)
-		close(cfd);
-	if (lfd >= 0)
-		close(lfd);
+	for (i = 0; i < CLIENTS; i++)
+		client_drop(&cl[i]);
+	listeners_close(&l);
+	OPTT_WIPE(chunk, sizeof(chunk));
 	OPTT_WIPE(want, sizeof(want));
 	OPTT_WIPE(rnd, sizeof(rnd));
 	optt_buf_clear(&url);
-	optt_buf_clear(&req);
-	optt_buf_clear(&code);
-	optt_buf_clear(&state);
 	return st;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -38,6 +39,7 @@ static const char *const grants[] = { "password", "client_credentials", "authori
 static const char *const client_auths[] = { "basic", "body", NULL };
 static const char *const git_auths[] = { "auto", "bearer", "basic", NULL };
 static const char *const caches[] = { "auto", "keyring", "file", "none", NULL };
+static const char *const pkces[] = { "auto", "S256", "off", NULL };
 
 static const struct keydef {
 	const char *name;
@@ -67,6 +69,7 @@ static const struct keydef {
 	[OPTT_K_CAFILE] = { "cafile", KT_PATH, NULL, 0, 0 },
 	[OPTT_K_CAPATH] = { "capath", KT_PATH, NULL, 0, 0 },
 	[OPTT_K_PROXY] = { "proxy", KT_STR, NULL, 0, 0 },
+	[OPTT_K_PKCE] = { "pkce", KT_ENUM, pkces, 0, 0 },
 };
 
 int
@@ -133,13 +136,49 @@ optt_pset(const struct optt_profile *p, enum optt_key k)
 	return p->v[k].set;
 }
 
+/* The user info of a URL (scheme://USER:PASS@host) masked, and every
+ * query value masked: a URL can carry a secret in either place. */
+static const char *
+mask_url(const char *v, char *buf, size_t n)
+{
+	const char *rest = strstr(v, "://"), *at, *q;
+	size_t o = 0, i;
+
+	if (n == 0)
+		return "";
+	rest = rest != NULL ? rest + 3 : v;
+	at = memchr(rest, '@', strcspn(rest, "/?#"));
+	o = (size_t)snprintf(buf, n, "%.*s%s", (int)(rest - v), v, at != NULL ? "********@" : "");
+	if (o >= n)
+		return buf;
+	if (at != NULL)
+		rest = at + 1;
+	q = strchr(rest, '?');
+	snprintf(buf + o, n - o, "%.*s", (int)(q != NULL ? (size_t)(q - rest) : strlen(rest)), rest);
+	if (q == NULL)
+		return buf;
+	o = strlen(buf);
+	for (i = 0; q[i] != '\0' && q[i] != '#' && o + 9 < n; i++) {
+		buf[o++] = q[i];
+		if (q[i] == '=') {
+			memcpy(buf + o, "********", 8);
+			o += 8;
+			i += strcspn(q + i + 1, "&#");
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 const char *
-optt_key_display(const struct optt_profile *p, enum optt_key k)
+optt_key_display(const struct optt_profile *p, enum optt_key k, char *buf, size_t n)
 {
 	if (!p->v[k].set)
 		return NULL;
 	if (keys[k].type == KT_SECRET)
 		return "********";
+	if (keys[k].type == KT_URL || k == OPTT_K_PROXY)
+		return mask_url(p->v[k].str, buf, n);
 	return p->v[k].str;
 }
 
@@ -173,6 +212,7 @@ parse_value(struct optt_value *out, enum optt_key k, const char *value,
 {
 	const struct keydef *kd = &keys[k];
 	struct optt_url u;
+	struct stat sb;
 	const char *p;
 	long num = 0, i;
 
@@ -200,6 +240,11 @@ parse_value(struct optt_value *out, enum optt_key k, const char *value,
 		if (value[0] != '/')
 			return optt_err_set(err, OPTT_CONFIG, "key '%s': expected an absolute path",
 					    kd->name);
+		/* a CA that is not there is the admin's mistake, not an outage */
+		if ((k == OPTT_K_CAFILE || k == OPTT_K_CAPATH) &&
+		    (stat(value, &sb) != 0 || (k == OPTT_K_CAFILE ? !S_ISREG(sb.st_mode) : !S_ISDIR(sb.st_mode))))
+			return optt_err_set(err, OPTT_CONFIG, "key '%s': %.200s is not %s", kd->name, value,
+					    k == OPTT_K_CAFILE ? "an existing file" : "an existing directory");
 		break;
 	case KT_HOSTS:
 		for (p = value; *p != '\0';) {
@@ -545,7 +590,8 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 	    (st = set_default(p, OPTT_K_CACHE, "auto", &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_REFRESH_MARGIN, "60", &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_DEFAULT_TTL, "300", &e)) != OPTT_OK ||
-	    (st = set_default(p, OPTT_K_TIMEOUT, "15", &e)) != OPTT_OK)
+	    (st = set_default(p, OPTT_K_TIMEOUT, "15", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_PKCE, "auto", &e)) != OPTT_OK)
 		goto out;
 	grant = optt_pnum(p, OPTT_K_GRANT);
 

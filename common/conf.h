@@ -37,6 +37,7 @@ enum optt_key {
 	OPTT_K_CAFILE,
 	OPTT_K_CAPATH,
 	OPTT_K_PROXY,
+	OPTT_K_PKCE,
 	OPTT_K_COUNT
 };
 
@@ -46,6 +47,7 @@ enum optt_grant { OPTT_GRANT_PASSWORD, OPTT_GRANT_CLIENT_CREDENTIALS, OPTT_GRANT
 enum optt_client_auth { OPTT_CLIENT_AUTH_BASIC, OPTT_CLIENT_AUTH_BODY };
 enum optt_git_auth { OPTT_GIT_AUTH_AUTO, OPTT_GIT_AUTH_BEARER, OPTT_GIT_AUTH_BASIC };
 enum optt_cache_mode { OPTT_CACHE_AUTO, OPTT_CACHE_KEYRING, OPTT_CACHE_FILE, OPTT_CACHE_NONE };
+enum optt_pkce_mode { OPTT_PKCE_AUTO, OPTT_PKCE_S256, OPTT_PKCE_OFF };
 
 struct optt_value {
 	char *str;   /* the text as written (secret for client_secret) */
@@ -100,8 +102,10 @@ enum optt_status optt_profile_set(struct optt_profile *p, enum optt_key k,
 				  const char *value, struct optt_err *err);
 
 const char *optt_key_name(enum optt_key k);
-/* The value as check-config prints it: secrets masked. */
-const char *optt_key_display(const struct optt_profile *p, enum optt_key k);
+/* The value as check-config prints it: secrets masked, and so are the
+ * user info and query values of URLs (proxy included); buf (n bytes,
+ * 1 KiB is enough) may hold the result.  NULL when the key is unset. */
+const char *optt_key_display(const struct optt_profile *p, enum optt_key k, char *buf, size_t n);
 const char *optt_enum_name(enum optt_key k, long v);
 
 /* Strict decimal: whole string, no sign unless min < 0, in [min, max]. */

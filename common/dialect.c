@@ -271,6 +271,7 @@ build_oauth2(const struct optt_profile *p, enum optt_op op,
 		add_param(b, "grant_type", "authorization_code", &r);
 		add_param(b, "code", in->code, &r);
 		add_param(b, "redirect_uri", optt_pstr(p, OPTT_K_REDIRECT_URI), &r);
+		add_param(b, "code_verifier", in->code_verifier, &r); /* RFC 7636 §4.5 */
 		break;
 	case OPTT_OP_REFRESH:
 		add_param(b, "grant_type", "refresh_token", &r);

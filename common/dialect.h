@@ -24,6 +24,7 @@ struct optt_grant_input {
 	const char *username;
 	const char *password;      /* secret */
 	const char *code;          /* secret */
+	const char *code_verifier; /* secret; PKCE (oauth2 only), NULL: none */
 	const char *refresh_token; /* secret */
 	const char *client_secret; /* secret; NULL for a public client */
 };

@@ -37,7 +37,7 @@ int
 optt_token_still_valid(const struct optt_profile *p, const struct optt_token *t)
 {
 	return t->access_token != NULL &&
-	       t->expires_at - optt_pnum(p, OPTT_K_REFRESH_MARGIN) > (int64_t)time(NULL);
+	       optt_expiry_ahead(t->expires_at, (int64_t)time(NULL), optt_pnum(p, OPTT_K_REFRESH_MARGIN));
 }
 
 /* Load <stem>.access, else <stem>.json; 1 when a still-valid token. */

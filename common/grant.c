@@ -72,7 +72,7 @@ optt_grant_run(const struct optt_profile *p, enum optt_op op,
 	ho.cafile = optt_pstr(p, OPTT_K_CAFILE);
 	ho.capath = optt_pstr(p, OPTT_K_CAPATH);
 	ho.proxy = optt_pstr(p, OPTT_K_PROXY);
-	ho.env_proxy = ctx->env_proxy;
+	ho.use_env = ctx->use_env;
 	ho.log = ctx->log;
 	if ((st = optt_http_post(&req, &ho, &resp, err)) != OPTT_OK)
 		goto out;

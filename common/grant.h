@@ -18,7 +18,7 @@
 
 struct optt_grant_ctx {
 	const struct optt_log *log;
-	int env_proxy;   /* 1 for helpers and CLI; 0 in the PAM module */
+	int use_env;     /* 1 for helpers and CLI; 0 in the PAM module (hermetic, see http.h) */
 	long timeout;    /* seconds; 0 means the profile's */
 };
 

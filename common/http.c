@@ -13,7 +13,14 @@
  *    the byte past OPTT_RESPONSE_MAX);
  *  - header values holding secrets are wiped before the list is freed;
  *    curl's own heap blocks are wiped by the allocators given to
- *    curl_global_init_mem.
+ *    curl_global_init_mem (docs/DECISIONS.md: why, and what happens when
+ *    another part of the process initialised libcurl first);
+ *  - OpenSSL cleanses decrypted records once curl has read them
+ *    (SSL_OP_CLEANSE_PLAINTEXT): OpenSSL's buffers are not ours to wipe;
+ *  - hermetic requests (use_env == 0, the PAM module): libcurl and OpenSSL
+ *    run with an empty environment, global initialisation included, so
+ *    SSLKEYLOGFILE, OPENSSL_CONF, OPENSSL_MODULES, SSL_CERT_*, CURL_*,
+ *    *_proxy and anything a later version reads have no effect (SPEC §14).
  */
 #include "config.h"
 
@@ -25,6 +32,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "common/http.h"
 
@@ -35,12 +43,54 @@
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
+/* set when libcurl frees through wipe_free: our allocators are in use */
+static int curl_wipes;
+
+/*
+ * The hermetic window.  Swapping `environ` for an empty one hides every
+ * variable from whatever libcurl, OpenSSL and the resolver read, with no
+ * list to keep up to date.  A mutex and a depth count keep concurrent
+ * requests of one process from restoring each other's view; the caller's
+ * environment is put back unchanged on return.
+ */
+extern char **environ;
+static pthread_mutex_t env_mutex = PTHREAD_MUTEX_INITIALIZER;
+static char **env_saved;
+static unsigned env_depth;
+static char *env_empty[] = { NULL };
+
+static void
+env_hide(int hide)
+{
+	if (!hide)
+		return;
+	pthread_mutex_lock(&env_mutex);
+	if (env_depth++ == 0) {
+		env_saved = environ;
+		environ = env_empty;
+	}
+	pthread_mutex_unlock(&env_mutex);
+}
+
+static void
+env_restore(int hide)
+{
+	if (!hide)
+		return;
+	pthread_mutex_lock(&env_mutex);
+	if (--env_depth == 0) {
+		environ = env_saved;
+		env_saved = NULL;
+	}
+	pthread_mutex_unlock(&env_mutex);
+}
 
 static void
 wipe_free(void *p)
 {
 	if (p == NULL)
 		return;
+	__atomic_store_n(&curl_wipes, 1, __ATOMIC_RELAXED);
 	explicit_bzero(p, malloc_usable_size(p));
 	free(p);
 }
@@ -74,16 +124,43 @@ plain_strdup(const char *s)
 static void
 init_once(void)
 {
+	char *probe;
+
 	curl_init_result = curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free,
 						wipe_realloc, plain_strdup, calloc);
+	/* curl_global_init_mem does nothing when the process initialised
+	 * libcurl before us: find out whether curl frees through wipe_free */
+	if (curl_init_result == CURLE_OK && (probe = curl_easy_escape(NULL, "x", 1)) != NULL)
+		curl_free(probe);
 }
 
 enum optt_status
-optt_http_global_init(struct optt_err *err)
+optt_http_global_init(int use_env, struct optt_err *err)
 {
-	if (pthread_once(&curl_once, init_once) != 0 || curl_init_result != CURLE_OK)
+	int r;
+
+	env_hide(!use_env);
+	r = pthread_once(&curl_once, init_once);
+	env_restore(!use_env);
+	if (r != 0 || curl_init_result != CURLE_OK)
 		return optt_err_set(err, OPTT_SYSTEM, "cannot initialise libcurl");
 	return OPTT_OK;
+}
+
+int
+optt_http_wipes_buffers(void)
+{
+	return __atomic_load_n(&curl_wipes, __ATOMIC_RELAXED);
+}
+
+/* OpenSSL keeps a decrypted record in its read buffer until the next one
+ * overwrites it (or frees it unwiped): have it cleansed once read. */
+static CURLcode
+ssl_ctx_cb(CURL *h, void *sslctx, void *arg)
+{
+	(void)h, (void)arg;
+	SSL_CTX_set_options((SSL_CTX *)sslctx, SSL_OP_CLEANSE_PLAINTEXT);
+	return CURLE_OK;
 }
 
 void
@@ -184,7 +261,8 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 
 	optt_response_init(&resp);
 	errbuf[0] = '\0';
-	if ((st = optt_http_global_init(err)) != OPTT_OK)
+	env_hide(!opts->use_env);
+	if ((st = optt_http_global_init(1, err)) != OPTT_OK)
 		goto out;
 	if ((st = optt_url_parse(req->url.data, "request URL", &u, err)) != OPTT_OK)
 		goto out;
@@ -217,6 +295,8 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 	 * by the failure-injection test, a double free in curl 7.88 when its
 	 * copy of a session ID cannot be allocated) */
 	ok &= curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L) == CURLE_OK;
+	/* not built for OpenSSL: refused here, never a silent fallback */
+	ok &= curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_POST, 1L) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body.len) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body.len ? req->body.data : "") == CURLE_OK;
@@ -231,8 +311,10 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 		ok &= curl_easy_setopt(h, CURLOPT_CAPATH, opts->capath) == CURLE_OK;
 	if (opts->proxy != NULL)
 		ok &= curl_easy_setopt(h, CURLOPT_PROXY, opts->proxy) == CURLE_OK;
-	else if (!opts->env_proxy)
+	else if (!opts->use_env)
 		ok &= curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK;
+	if (!opts->use_env)
+		ok &= curl_easy_setopt(h, CURLOPT_NOPROXY, "") == CURLE_OK;
 	if (!ok) {
 		st = optt_err_set(err, OPTT_SYSTEM, "cannot configure libcurl");
 		goto out;
@@ -266,6 +348,7 @@ out:
 	OPTT_WIPE(errbuf, sizeof(errbuf));
 	if (h != NULL)
 		curl_easy_cleanup(h);
+	env_restore(!opts->use_env);
 	slist_free_wiped(hdrs);
 	optt_response_clear(&resp);
 	return st;

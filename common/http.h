@@ -25,7 +25,9 @@ struct optt_http_opts {
 	const char *cafile;    /* NULL: the system store */
 	const char *capath;
 	const char *proxy;     /* NULL: unset; "" : none */
-	int env_proxy;         /* proxy unset: 1 follow https_proxy & co, 0 use none */
+	int use_env;           /* 1: the process environment applies (https_proxy & co
+	                        * when proxy is unset); 0: hermetic, libcurl and
+	                        * OpenSSL see an empty environment (PAM) */
 	const struct optt_log *log;
 };
 
@@ -37,8 +39,12 @@ struct optt_response {
 void optt_response_init(struct optt_response *r);
 void optt_response_clear(struct optt_response *r);
 
-/* Initialise libcurl for this process (idempotent, thread-safe). */
-enum optt_status optt_http_global_init(struct optt_err *err);
+/* Initialise libcurl for this process (idempotent, thread-safe); with
+ * use_env 0 the initialisation sees an empty environment. */
+enum optt_status optt_http_global_init(int use_env, struct optt_err *err);
+/* Whether libcurl frees through our wiping allocators (0 when another
+ * part of the process initialised libcurl first, or before any request). */
+int optt_http_wipes_buffers(void);
 
 /* Send req.  OPTT_OK means an HTTP response arrived (any status) and is in
  * ret; OPTT_UNAVAILABLE for transport failures (connect, DNS, TLS,

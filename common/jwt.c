@@ -54,11 +54,17 @@ optt_jwt_exp(const char *token, int64_t *ret)
 	return r;
 }
 
+/* Compared with the length json-c reports: a string claim holding a NUL
+ * ("ssh-users\u0000x") is not the value "ssh-users". */
 static int
 value_matches(struct json_object *v, const char *value)
 {
+	size_t n = strlen(value);
+
 	switch (json_object_get_type(v)) {
 	case json_type_string:
+		return (size_t)json_object_get_string_len(v) == n &&
+		       memcmp(json_object_get_string(v), value, n) == 0;
 	case json_type_int:
 	case json_type_boolean:
 		return strcmp(json_object_get_string(v), value) == 0;

@@ -13,7 +13,7 @@ optt_obtain_init(struct optt_obtain *o)
 {
 	memset(o, 0, sizeof(*o));
 	optt_grant_ctx_init(&o->grant);
-	o->grant.env_proxy = 1;
+	o->grant.use_env = 1;
 }
 
 
@@ -44,6 +44,7 @@ fresh_grant(struct optt_obtain *o, const struct optt_profile *p, const char *use
 					    "no token for profile %s; run: optt-token login %s", p->name,
 					    p->name);
 		in.code = o->code;
+		in.code_verifier = o->code_verifier;
 		break;
 	case OPTT_OP_CLIENT_CREDENTIALS:
 	case OPTT_OP_REFRESH:

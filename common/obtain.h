@@ -27,6 +27,7 @@ struct optt_obtain {
 	void *arg;
 	int force;          /* login: ignore the cached token and refresh token */
 	const char *code;   /* authorization code (login only); secret */
+	const char *code_verifier; /* its PKCE verifier, NULL: none; secret */
 };
 
 void optt_obtain_init(struct optt_obtain *o);

@@ -54,7 +54,8 @@ optt_record_decode(const char *s, size_t n, struct optt_token *ret, struct optt_
 		optt_err_set(err, st, "corrupt cache record");
 		goto out;
 	}
-	t.expires_at = json_object_get_int64(v);
+	/* a record is input too: clamped into [0, OPTT_EXPIRY_CEILING] */
+	t.expires_at = optt_expiry_clamp(json_object_get_int64(v), OPTT_EXPIRY_CEILING);
 	if (optt_str_set(&t.access_token, optt_json_str(o, "access_token")) != 0 ||
 	    optt_str_set(&t.token_type, optt_json_str(o, "token_type")) != 0 ||
 	    optt_str_set(&t.refresh_token, optt_json_str(o, "refresh_token")) != 0 ||

@@ -65,3 +65,34 @@ optt_sanitize(char *dst, size_t dstlen, const char *src)
 		dst[i++] = (*src >= 0x20 && *src < 0x7f) ? *src : '?';
 	dst[i] = '\0';
 }
+
+void
+optt_log_escape(char *dst, size_t dstlen, const char *src, int keep_spaces)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+	unsigned char c;
+
+	if (dstlen == 0)
+		return;
+	for (; src != NULL && *src != '\0'; src++) {
+		c = (unsigned char)*src;
+		if (c > 0x20 && c < 0x7f && c != '=' && c != '"' && c != '\\') {
+			if (i + 1 >= dstlen)
+				break;
+			dst[i++] = (char)c;
+		} else if (c == ' ' && keep_spaces) {
+			if (i + 1 >= dstlen)
+				break;
+			dst[i++] = ' ';
+		} else {
+			if (i + 4 >= dstlen)
+				break;
+			dst[i++] = '\\';
+			dst[i++] = 'x';
+			dst[i++] = hex[c >> 4];
+			dst[i++] = hex[c & 15];
+		}
+	}
+	dst[i] = '\0';
+}

@@ -37,5 +37,9 @@ enum optt_status optt_err_set(struct optt_err *err, enum optt_status st,
 const char *optt_status_name(enum optt_status st);
 /* Copy text from an untrusted source into dst as printable ASCII only. */
 void optt_sanitize(char *dst, size_t dstlen, const char *src);
+/* Copy src into dst for a `key=value` log line: '=', '"', '\\', control
+ * and non-ASCII bytes (and spaces, unless keep_spaces) become \xHH, so a
+ * value can never add a field of its own.  Never cuts an escape short. */
+void optt_log_escape(char *dst, size_t dstlen, const char *src, int keep_spaces);
 
 #endif

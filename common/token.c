@@ -54,6 +54,24 @@ optt_token_copy(struct optt_token *dst, const struct optt_token *src)
 	return 0;
 }
 
+int64_t
+optt_expiry_clamp(int64_t at, int64_t now)
+{
+	int64_t ceiling = now < 0 || now > OPTT_EXPIRY_CEILING - OPTT_MAX_LIFETIME ? OPTT_EXPIRY_CEILING
+									       : now + OPTT_MAX_LIFETIME;
+
+	if (at < 0)
+		return 0;
+	return at > ceiling ? ceiling : at;
+}
+
+int
+optt_expiry_ahead(int64_t at, int64_t now, long margin)
+{
+	/* now and margin are small; at is compared, never offset */
+	return optt_expiry_clamp(at, now) > optt_expiry_clamp(now, now) + (margin > 0 ? margin : 0);
+}
+
 static int64_t
 days_from_civil(int64_t y, int64_t m, int64_t d)
 {
@@ -253,17 +271,17 @@ optt_token_parse(long http_status, const char *body, size_t len, int64_t now,
 		goto out;
 	}
 	if (r > 0) {
-		t.expires_at = now + life;
+		t.expires_at = optt_expiry_clamp(now + life, now);
 	} else if ((s = optt_json_str(o, "expireDate")) != NULL) {
 		if (optt_iso8601_parse(s, &when) != 0) {
 			st = optt_err_set(err, OPTT_BADRESP, "bad response: invalid expireDate");
 			goto out;
 		}
-		t.expires_at = when;
+		t.expires_at = optt_expiry_clamp(when, now);
 	} else if (optt_jwt_exp(t.access_token, &when) == 0) {
-		t.expires_at = when;
+		t.expires_at = optt_expiry_clamp(when, now);
 	} else {
-		t.expires_at = now + default_ttl;
+		t.expires_at = optt_expiry_clamp(now + default_ttl, now);
 	}
 	*ret = t;
 	optt_token_init(&t);

@@ -22,6 +22,16 @@ struct optt_token {
 };
 
 #define OPTT_MAX_LIFETIME 315360000L /* ten years: longer lifetimes are clamped */
+/* The latest expiry a record may hold (9999-12-31T23:59:59Z). */
+#define OPTT_EXPIRY_CEILING INT64_C(253402300799)
+
+/* Every expiry source (expires_in, expireDate, JWT exp, records) goes
+ * through this: at most now + OPTT_MAX_LIFETIME, at least 0 (already
+ * expired), so no later arithmetic on it can overflow. */
+int64_t optt_expiry_clamp(int64_t at, int64_t now);
+/* Whether a token expiring at `at` is good for more than margin seconds
+ * after now; no overflow for any at. */
+int optt_expiry_ahead(int64_t at, int64_t now, long margin);
 
 void optt_token_init(struct optt_token *t);
 void optt_token_clear(struct optt_token *t);

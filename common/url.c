@@ -38,8 +38,8 @@ optt_url_encode(struct optt_buf *out, const char *s)
 	return 0;
 }
 
-static int
-hexval(int c)
+int
+optt_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -59,8 +59,8 @@ optt_url_decode(struct optt_buf *out, const char *s, size_t n, int form)
 
 	for (i = 0; i < n; i++) {
 		c = s[i];
-		if (c == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < n && (hi = optt_hexval(s[i + 1])) >= 0 &&
+		    (lo = optt_hexval(s[i + 2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			i += 2;
 		} else if (c == '+' && form) {

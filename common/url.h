@@ -24,6 +24,8 @@ struct optt_url {
 int optt_url_encode(struct optt_buf *out, const char *s);
 /* Append s with percent-escapes decoded (and '+' as space when form). */
 int optt_url_decode(struct optt_buf *out, const char *s, size_t n, int form);
+/* The value of one hex digit, or -1. */
+int optt_hexval(int c);
 
 /* Parse an absolute http(s) URL.  Refuses user info, other schemes and
  * plain http to a host that is not loopback: OPTT_CONFIG naming `what`. */

@@ -83,7 +83,7 @@ get_profile(struct helper *h, const struct optt_profile *p, const char *url)
 		optt_obtain_init(&ob);
 		ob.cache = &cache;
 		ob.grant.log = &h->log;
-		ob.grant.env_proxy = 1;
+		ob.grant.use_env = 1;
 		st = optt_obtain_token(&ob, p, subject, &t, &err);
 	}
 	if (st == OPTT_OK)

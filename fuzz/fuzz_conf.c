@@ -30,11 +30,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optt_err_init(&err);
 	if (optt_conf_load_file(&c, path, (data[0] & 1) ? OPTT_CONF_PAM : 0, &err) == OPTT_OK &&
 	    optt_conf_finish(&c, &err) == OPTT_OK && c.nprofiles > 0) {
+		char buf[1024];
 		size_t k;
 
 		(void)optt_conf_profile_for_host(&c, "git.example.com", "team/repo.git");
 		for (k = 0; k < OPTT_K_COUNT; k++)
-			(void)optt_key_display(&c.profiles[0], (enum optt_key)k);
+			(void)optt_key_display(&c.profiles[0], (enum optt_key)k, buf, sizeof(buf));
 	}
 	optt_conf_clear(&c);
 	close(fd);

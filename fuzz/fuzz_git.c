@@ -18,6 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optt_buf_init(&out, 1 << 20);
 	if (optt_git_parse((const char *)data, size, &c, &err) == OPTT_OK) {
 		memset(&a, 0, sizeof(a));
+		(void)optt_git_check_target(&c, &err); /* protocol rule, path decoding and dot segments */
 		a.bearer = c.cap_authtype && optt_git_offers_bearer(&c);
 		a.username = c.username ? c.username : "oauth2";
 		a.token = c.password ? c.password : "t";

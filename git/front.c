@@ -56,8 +56,17 @@ main(int argc, char **argv)
 	if (strcmp(op, "store") == 0)
 		goto done; /* the helper stores what it mints itself */
 	if (strcmp(op, "get") != 0 ||
-	    optt_git_parse(input.data ? input.data : "", input.len, &in, &err) != OPTT_OK ||
-	    optt_conf_load_user(&conf, NULL, &err) != OPTT_OK)
+	    optt_git_parse(input.data ? input.data : "", input.len, &in, &err) != OPTT_OK)
+		goto full;
+	switch (optt_git_check_target(&in, &err)) {
+	case OPTT_OK:
+		break;
+	case OPTT_DENIED:
+		goto done; /* not over https (or a refused path): nothing for git */
+	default:
+		goto full; /* (out of memory: the full helper says so) */
+	}
+	if (optt_conf_load_user(&conf, NULL, &err) != OPTT_OK)
 		goto full;
 	if (profile != NULL)
 		p = optt_conf_profile(&conf, profile);

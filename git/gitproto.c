@@ -11,6 +11,7 @@
 
 #include "common/conf.h"
 #include "common/token.h"
+#include "common/url.h"
 #include "git/gitproto.h"
 
 void
@@ -119,6 +120,114 @@ optt_git_parse(const char *buf, size_t len, struct optt_git_cred *c, struct optt
 		}
 		p = nl < end ? nl + 1 : end;
 	}
+	return OPTT_OK;
+}
+
+/* host[:port] or [v6]:port -> whether the host part is loopback */
+static int
+host_is_loopback(const char *host)
+{
+	char h[256];
+	const char *colon;
+	size_t n;
+
+	if (host[0] == '[') {
+		n = strcspn(host + 1, "]");
+		if (host[1 + n] != ']' || n >= sizeof(h))
+			return 0;
+		memcpy(h, host + 1, n);
+	} else {
+		colon = strchr(host, ':');
+		n = colon != NULL ? (size_t)(colon - host) : strlen(host);
+		if (n >= sizeof(h) || (colon != NULL && strchr(colon + 1, ':') != NULL))
+			return 0;
+		memcpy(h, host, n);
+	}
+	h[n] = '\0';
+	return optt_host_is_loopback(h);
+}
+
+/* Decode %XX (strictly) and resolve "." and ".." segments (RFC 3986
+ * §5.2.4); empty segments are dropped.  -1: refused. */
+static int
+normalize_path(const char *in, char **ret)
+{
+	size_t n = strlen(in), i, o = 0, seg;
+	char *dec, *out;
+	int hi, lo;
+
+	if ((dec = malloc(n + 1)) == NULL)
+		return -2;
+	for (i = 0; i < n; i++) {
+		if (in[i] != '%') {
+			dec[o++] = in[i];
+			continue;
+		}
+		if (i + 2 >= n || (hi = optt_hexval(in[i + 1])) < 0 || (lo = optt_hexval(in[i + 2])) < 0 ||
+		    (hi == 0 && lo == 0)) {
+			free(dec);
+			return -1;
+		}
+		dec[o++] = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	dec[o] = '\0';
+	if ((out = malloc(o + 1)) == NULL) {
+		free(dec);
+		return -2;
+	}
+	o = 0;
+	for (i = 0; dec[i] != '\0';) {
+		seg = strcspn(dec + i, "/");
+		if ((seg == 1 && dec[i] == '.') || seg == 0) {
+			/* "." or an empty segment: nothing */
+		} else if (seg == 2 && dec[i] == '.' && dec[i + 1] == '.') {
+			if (o == 0) {
+				free(dec);
+				free(out);
+				return -1; /* above the root */
+			}
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--; /* the slash before the dropped segment */
+		} else {
+			if (o > 0)
+				out[o++] = '/';
+			memcpy(out + o, dec + i, seg);
+			o += seg;
+		}
+		i += seg;
+		if (dec[i] == '/')
+			i++;
+	}
+	out[o] = '\0';
+	free(dec);
+	*ret = out;
+	return 0;
+}
+
+enum optt_status
+optt_git_check_target(struct optt_git_cred *c, struct optt_err *err)
+{
+	char *norm = NULL;
+	int r;
+
+	if (c->protocol == NULL || c->host == NULL ||
+	    !(strcmp(c->protocol, "https") == 0 ||
+	      (strcmp(c->protocol, "http") == 0 && host_is_loopback(c->host))))
+		return optt_err_set(err, OPTT_DENIED,
+				    "protocol '%.16s': tokens go over https only (http only to loopback)",
+				    c->protocol ? c->protocol : "");
+	if (c->path == NULL)
+		return OPTT_OK;
+	if ((r = normalize_path(c->path, &norm)) == -2)
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	if (r != 0)
+		return optt_err_set(err, OPTT_DENIED,
+				    "path refused: a bad escape, a NUL byte or '..' above the root");
+	optt_free_str(&c->path);
+	c->path = norm;
 	return OPTT_OK;
 }
 

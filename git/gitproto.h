@@ -38,6 +38,14 @@ void optt_git_cred_clear(struct optt_git_cred *c);
 enum optt_status optt_git_parse(const char *buf, size_t len, struct optt_git_cred *ret,
 				struct optt_err *err);
 
+/* Whether git's request may be answered at all (SPEC §14): protocol
+ * https, or http to a loopback host (127.0.0.0/8, ::1, localhost); and a
+ * `path` is percent-decoded and its dot segments resolved, in place, so
+ * that prefix matching sees the path the server will serve.  OPTT_DENIED
+ * with a message otherwise: another protocol, a bad escape, a NUL, or
+ * ".." above the root.  The caller then prints nothing for git. */
+enum optt_status optt_git_check_target(struct optt_git_cred *c, struct optt_err *err);
+
 /* Whether a WWW-Authenticate value offers the Bearer scheme. */
 int optt_git_offers_bearer(const struct optt_git_cred *c);
 

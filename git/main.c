@@ -115,7 +115,7 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 	optt_obtain_init(&ob);
 	ob.cache = &cache;
 	ob.grant.log = &h->log;
-	ob.grant.env_proxy = 1;
+	ob.grant.use_env = 1;
 	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
 		/* the OPTT user: git's user name when it is not the reporting
 		 * name, else the one user with a cached record, else ask */
@@ -203,6 +203,7 @@ main(int argc, char **argv)
 	struct optt_err err;
 	struct helper h;
 	const char *op, *tp;
+	enum optt_status st;
 	int ch, rc = 0;
 
 	umask(077);
@@ -245,6 +246,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(op, "store") == 0)
 		goto out; /* the helper stores what it mints itself */
+	if (strcmp(op, "get") == 0 && (st = optt_git_check_target(&h.in, &err)) != OPTT_OK) {
+		if (st != OPTT_DENIED || h.verbose)
+			say(err.msg); /* denied: git hears nothing and goes on */
+		goto out;
+	}
 	if (optt_conf_load_user(&conf, NULL, &err) != OPTT_OK) {
 		say(err.msg);
 		goto out;

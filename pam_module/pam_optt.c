@@ -29,6 +29,7 @@
 #include "common/conf.h"
 #include "common/dialect.h"
 #include "common/grant.h"
+#include "common/http.h"
 #include "common/jwt.h"
 #include "common/mem.h"
 #include "common/status.h"
@@ -47,9 +48,9 @@ static const char sshd_placeholder[] = "\b\n\r\177INCORRECT";
 struct attempt {
 	pam_handle_t *pamh;
 	struct pam_optt_args args;
-	char user[128];          /* sanitised, for the log line */
+	char user[256];          /* escaped (optt_log_escape), for the log line */
 	long http_status;
-	char error[64];          /* provider's `error`, sanitised */
+	char error[96];          /* provider's `error`, escaped */
 	const char *outcome;
 	const char *detail;      /* constant text or NULL */
 	char detail_buf[256];
@@ -61,18 +62,22 @@ log_debug_line(void *ctx, const char *line)
 	pam_syslog((pam_handle_t *)ctx, LOG_DEBUG, "%s", line);
 }
 
-/* The one decision line. */
+/* The one decision line.  Every value that can come from outside (the
+ * user name, the provider's error, texts in the detail) is escaped, so
+ * the line holds each field exactly once (SPEC §14). */
 static int
 decide(struct attempt *a, int code, int prio, const char *outcome)
 {
-	char extra[128] = "";
+	char extra[160] = "", profile[160], detail[4 * sizeof(a->detail_buf)];
 
 	a->outcome = outcome;
 	if (a->http_status > 0)
 		snprintf(extra, sizeof(extra), " http=%ld%s%s", a->http_status,
 			 a->error[0] ? " error=" : "", a->error);
+	optt_log_escape(profile, sizeof(profile), a->args.profile, 0);
+	optt_log_escape(detail, sizeof(detail), a->detail, 1);
 	pam_syslog(a->pamh, prio, "user=%s profile=%s outcome=%s%s%s%s", a->user[0] ? a->user : "?",
-		   a->args.profile, outcome, extra, a->detail ? ": " : "", a->detail ? a->detail : "");
+		   profile, outcome, extra, a->detail ? ": " : "", detail);
 	return code;
 }
 
@@ -213,7 +218,7 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		return decide(a, r == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_USER_UNKNOWN, LOG_NOTICE,
 			      "unknown-user");
 	}
-	optt_sanitize(a->user, sizeof(a->user), user);
+	optt_log_escape(a->user, sizeof(a->user), user, 0);
 	switch (nss_lookup(user)) {
 	case 1:
 		break;
@@ -266,7 +271,7 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	log.fn = log_debug_line;
 	log.ctx = a->pamh;
 	ctx.log = a->args.debug ? &log : NULL;
-	ctx.env_proxy = 0;
+	ctx.use_env = 0;
 	ctx.timeout = a->args.timeout;
 	memset(&in, 0, sizeof(in));
 	in.username = user;
@@ -274,7 +279,10 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	optt_token_init(&tok);
 	st = optt_grant_run(p, OPTT_OP_PASSWORD, &in, &ctx, &tok, &err);
 	a->http_status = err.http_status;
-	optt_sanitize(a->error, sizeof(a->error), err.error);
+	optt_log_escape(a->error, sizeof(a->error), err.error, 0);
+	if (a->http_status > 0 && !optt_http_wipes_buffers())
+		pam_syslog(a->pamh, LOG_WARNING, "libcurl was initialised by another part of this "
+			   "process: its copies of the request are freed without wiping");
 	if (st == OPTT_OK) {
 		st = check_claims(a, tok.access_token);
 	} else if (err.msg[0] != '\0') {

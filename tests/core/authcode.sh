@@ -72,4 +72,113 @@ sleep 0.5
 run "$OPTT_TOKEN" login rfc-code
 is "redirect port in use: exit 3" "$RC" 3
 like "... saying so" "$ERR" "cannot listen on 127.0.0.1:$REDIRECT_PORT"
+kill $! 2>/dev/null
+
+# --- PKCE (RFC 7636, audit item 2): the oauth2 dialect sends S256 ----------
+# login_bg PROFILE [ENV...]: start a browser login in the background; sets
+# LPID and URL (the authorize URL it printed)
+login_bg() {
+	p=$1
+	shift
+	env "$@" "$OPTT_TOKEN" login "$p" </dev/null >"$T_DIR/login.out" 2>"$T_DIR/login.err" &
+	LPID=$!
+	URL=$(wait_url "$T_DIR/login.err") || not_ok "$p: authorize URL printed" "$(cat "$T_DIR/login.err")"
+}
+idp_ctl reset
+login_bg rfc-code
+like "rfc-code: the authorize URL carries an S256 challenge" "$URL" 'code_challenge=[A-Za-z0-9_-]{43}&code_challenge_method=S256'
+is "rfc-code: browser lands on the listener: 200" "$(browser "$URL")" 200
+wait $LPID
+is "rfc-code with PKCE: login exit 0" "$?" 0
+is "... the IdP verified the verifier" "$(idp_count pkce_verified)" 1
+is "... no redemption without a verifier" "$(idp_count pkce_missing)" 0
+# a fresh verifier per login
+c1=$(printf '%s' "$URL" | sed -n 's/.*code_challenge=\([^&]*\).*/\1/p')
+login_bg rfc-code
+c2=$(printf '%s' "$URL" | sed -n 's/.*code_challenge=\([^&]*\).*/\1/p')
+[ -n "$c1" ] && [ "$c1" != "$c2" ] && ok "a fresh challenge per login" || not_ok "a fresh challenge per login" "$c1 / $c2"
+# an intercepted code alone redeems nothing: another program takes the
+# redirect's code and tries it without the verifier
+loc=$(idp_curl -o /dev/null -w '%{redirect_url}' "$URL")
+stolen=$(printf '%s' "$loc" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+kill $LPID 2>/dev/null
+wait $LPID 2>/dev/null
+run --stdin "$stolen" "$OPTT_TOKEN" login rfc-code --code -
+is "an intercepted code without its verifier: rejected (exit 1)" "$RC" 1
+is "... the IdP refused it" "$(idp_count pkce_failed)" 1
+# octorate: exactly its documented parameters
+login_bg octo-code
+unlike "octo-code: no PKCE parameters (octorate sends what it documents)" "$URL" code_challenge
+kill $LPID 2>/dev/null
+wait $LPID 2>/dev/null
+# pkce = off: none; pkce = S256 refuses --code (the request was not ours)
+sed -i '/^\[profile rfc-code\]/a pkce = off' "$OPTT_CONFIG"
+login_bg rfc-code
+unlike "pkce = off: no challenge" "$URL" code_challenge
+is "pkce = off: browser lands on the listener: 200" "$(browser "$URL")" 200
+wait $LPID
+is "pkce = off: login exit 0" "$?" 0
+is "... redeemed without a verifier" "$(idp_count pkce_missing)" 2
+sed -i 's/^pkce = off$/pkce = S256/' "$OPTT_CONFIG"
+run --stdin "some-code" "$OPTT_TOKEN" login rfc-code --code -
+is "pkce = S256 with --code: exit 2" "$RC" 2
+like "... saying why" "$ERR" 'pkce = S256 needs the browser login'
+sed -i '/^pkce = S256$/d' "$OPTT_CONFIG"
+
+# --- the listener (RFC 8252, audit items 2 and 6) -------------------------
+# localhost resolving to both 127.0.0.1 and ::1 (nss_wrapper's hosts file,
+# as Debian's default /etc/hosts has it)
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$T_DIR/hosts"
+NSSW="LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
+[ "${OPTT_SANITIZERS:-no}" = yes ] && NSSW="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so):libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
+sed -i "s#^redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb#redirect_uri = http://localhost:$REDIRECT_PORT/cb#" "$OPTT_CONFIG"
+# another local program holds [::1]:PORT: refused, not half-served
+python3 -c 'import socket,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::1", '"$REDIRECT_PORT"')); s.listen(1); time.sleep(30)' &
+squat=$!
+sleep 0.5
+t0=$(date +%s)
+run env $NSSW timeout 20 "$OPTT_TOKEN" login rfc-code
+is "localhost redirect, [::1]:PORT held by another program: refused (exit 3)" "$RC" 3
+like "... saying which address" "$ERR" "cannot listen on \[::1\]:$REDIRECT_PORT"
+[ $(($(date +%s) - t0)) -le 5 ] && ok "... at once" || not_ok "... at once"
+kill $squat 2>/dev/null
+wait $squat 2>/dev/null
+# both addresses served: the browser that tries ::1 first gets the login
+for addr in '[::1]' 127.0.0.1; do
+	login_bg rfc-code $NSSW
+	loc=$(idp_curl -o /dev/null -w '%{redirect_url}' "$URL" | sed "s#//localhost:#//$addr:#")
+	is "localhost redirect delivered to $addr: 200" "$(curl -s -g --max-time 10 -o /dev/null -w '%{http_code}' "$loc")" 200
+	wait $LPID
+	is "... login exit 0" "$?" 0
+done
+sed -i "s#^redirect_uri = http://localhost:$REDIRECT_PORT/cb#redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb#" "$OPTT_CONFIG"
+
+# slow clients (a byte every second) cannot hold the listener: the real
+# redirect is served while ten of them dribble, within the per-connection bound
+login_bg rfc-code
+python3 - "$REDIRECT_PORT" <<'PY' &
+import socket, sys, time
+socks = []
+for _ in range(10):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    socks.append(s)
+end = time.time() + 25
+while time.time() < end:
+    for s in socks:
+        try:
+            s.send(b"G")
+        except OSError:
+            pass
+    time.sleep(1)
+PY
+slow=$!
+sleep 1
+t0=$(date +%s)
+is "ten slow clients: the browser's redirect still lands: 200" "$(browser "$URL")" 200
+wait $LPID
+is "... login exit 0" "$?" 0
+el=$(($(date +%s) - t0))
+[ "$el" -le 12 ] && ok "... within the per-connection bound (${el}s)" || not_ok "... within the per-connection bound" "took ${el}s"
+kill $slow 2>/dev/null
+wait $slow 2>/dev/null
 t_done

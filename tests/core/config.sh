@@ -12,6 +12,16 @@ like "check-config masks client_secret" "$OUT" 'client_secret = \*\*\*\*\*\*\*\*
 unlike "check-config never prints a client secret" "$OUT" 'rfc-secret-1414'
 like "check-config shows client_secret_file (a path, not the secret)" "$OUT" "client_secret_file = $T_DIR/octo.secret"
 unlike "... and not the file's content" "$OUT" 'octo-secret-1618'
+# audit item 9: proxy credentials (and URL query values) are masked too
+printf '\n[profile proxied]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token?api_key=qkey-5511\nproxy = http://puser:ppass-9876@127.0.0.1:3128\n' \
+	"$IDP_URL" >>"$OPTT_CONFIG"
+run "$OPTT_TOKEN" check-config
+like "check-config masks the proxy's user info" "$OUT" 'proxy = http://\*{8}@127.0.0.1:3128'
+unlike "... the proxy password is not printed" "$OUT" 'ppass-9876'
+unlike "... nor the proxy user" "$OUT" 'puser'
+like "check-config masks URL query values" "$OUT" 'token_url = .*/oauth/token\?api_key=\*{8}$'
+unlike "... the query value is not printed" "$OUT" 'qkey-5511'
+sed -i '/^\[profile proxied\]/,$d' "$OPTT_CONFIG"
 
 run "$OPTT_TOKEN" login ddi
 before=$(sha256sum "$(cache_file ddi ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5)")
@@ -35,6 +45,12 @@ bad_conf http-remote 's#^token_url = https://127.0.0.1:[0-9]*/oauth2#token_url =
 bad_conf missing-url '/^token_url = .*oauth2\/token/d' "profile 'ddi': token_url is required"
 bad_conf duplicate '/^\[profile ddi\]/a dialect = ddi' "key 'dialect' set twice"
 bad_conf long-line '/^\[profile ddi\]/a hosts = '"$(printf 'h%.0s' $(seq 1 300))" 'optt.conf:[0-9]+: line longer than 197 characters'
+# audit item 12: a CA file or directory that is not there is configuration (exit 2)
+bad_conf missing-cafile "s#^cafile = .*#cafile = $T_DIR/no-such-ca.pem#" \
+	"optt.conf:[0-9]+: key 'cafile': .*no-such-ca.pem is not an existing file"
+bad_conf cafile-a-directory "s#^cafile = .*#cafile = $T_DIR#" "optt.conf:[0-9]+: key 'cafile': .* is not an existing file"
+bad_conf missing-capath '/^\[profile ddi\]/a capath = /nonexistent-ca-dir' \
+	"optt.conf:[0-9]+: key 'capath': /nonexistent-ca-dir is not an existing directory"
 is "bad configs made no request" "$(idp_count total)" "$n"
 is "bad configs left the cache unchanged" \
 	"$(sha256sum "$(cache_file ddi ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5)")" "$before"

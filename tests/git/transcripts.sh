@@ -152,6 +152,48 @@ tx "... no path (useHttpPath off): not ours" "" "" get <<'EOF2'
 protocol=https
 host=forge.example.com
 EOF2
+# audit item 7: dot segments and escapes are resolved before prefix matching
+for pth in 'team/%2e%2e/teammate/repo.git' 'team/%2E%2E/teammate/repo.git' 'team%2f..%2fteammate/repo.git' \
+	'team/../teammate/repo.git' 'team/sub/../../teammate/repo.git' '../team/repo.git' 'team/%2' 'team/%00/x'; do
+	tx "path $pth: not team's token" "" "" get <<EOF2
+protocol=https
+host=forge.example.com
+path=$pth
+EOF2
+done
+for pth in 'team/./repo.git' 'team/sub/../repo.git' '/team//repo.git' 'team%2frepo.git'; do
+	tx "path $pth: resolves into team/" "$CI_BASIC" "" get <<EOF2
+protocol=https
+host=forge.example.com
+path=$pth
+EOF2
+done
+
+# audit item 3: https only, http only to loopback hosts
+for proto in http ftp smtp imap ''; do
+	tx "protocol '$proto' for a profile host: nothing" "" "" get <<EOF2
+protocol=$proto
+host=registry.example.com:5000
+EOF2
+done
+tx "no protocol at all: nothing" "" "" get <<'EOF2'
+host=registry.example.com:5000
+EOF2
+tx "protocol http, --profile named: still nothing" "" "" --profile forge get <<'EOF2'
+protocol=http
+host=registry.example.com:5000
+EOF2
+tx "protocol http, -v: nothing on stdout, says why" "" 'https only' -v get <<'EOF2'
+protocol=http
+host=registry.example.com:5000
+EOF2
+ddi_profile loop 'hosts=127.0.0.1:9418 [::1]:9418 localhost:9418' username=ci-bot >>"$OPTT_CONFIG"
+for h in 127.0.0.1:9418 '[::1]:9418' localhost:9418; do
+	tx "protocol http to loopback $h: answered" "$ANY_BASIC" "" get <<EOF2
+protocol=http
+host=$h
+EOF2
+done
 tx "host:port" "$CI_BASIC" "" get <<'EOF2'
 protocol=https
 host=registry.example.com:5000

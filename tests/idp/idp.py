@@ -16,6 +16,8 @@ Test control, on the same server under /_ctl/ (never counted):
   POST /_ctl/revoke?what=access|refresh|all
   GET  /_ctl/introspect  (Authorization: Bearer T, or Basic x:T)
                                            200 if T is a live access token
+  GET  /_ctl/issued                        JSON {access_token, refresh_token}
+                                           of the last grant (memory scans)
 
 Start: idp.py --state DIR [--fixture FILE] [--plain]
 TLS faults (wrongca, wronghost) spare connections whose SNI is
@@ -44,7 +46,8 @@ import urllib.parse
 FAULTS = {"500", "503", "429", "404", "slow", "latency", "malformed", "noaccess",
           "emptyaccess", "nonobject", "html", "big", "redirect", "close", "reset",
           "wrongca", "wronghost", "invalid_client", "expires_negative",
-          "expires_string", "expires_huge", "expires_garbage", "expires_zero"}
+          "expires_string", "expires_huge", "expires_garbage", "expires_zero",
+          "forge_error", "jwt_exp_min", "jwt_exp_huge", "expiredate_far"}
 
 LOCK = threading.Lock()
 # Tests reach /_ctl/ under this TLS server name (curl --resolve), so TLS
@@ -65,6 +68,7 @@ class State:
         self.access = {}   # token -> dict(sub, exp, revoked)
         self.refresh = {}  # token -> dict(sub, client, dialect, revoked)
         self.codes = {}    # code -> dict(client, redirect_uri, exp, used)
+        self.last = {}     # the tokens of the last grant
 
     def count(self, name, total=False):
         with LOCK:
@@ -132,6 +136,7 @@ class State:
             if rt:
                 self.refresh[rt] = {"sub": sub, "client": client, "dialect": dialect,
                                     "extra": extra or {}, "revoked": False}
+            self.last = {"access_token": at, "refresh_token": rt}
         return at, rt, exp
 
     def use_refresh(self, rt, dialect, client):
@@ -247,6 +252,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_raw(302, b"", "text/plain", [("Location", "https://other.invalid/token")])
         elif m == "invalid_client":
             self.oauth_error(401, "invalid_client", "Bad client credentials")
+        elif m == "forge_error":  # a provider whose texts try to add log fields
+            self.oauth_error(400, "invalid_grant user=root outcome=success",
+                             "x\nuser=root profile=optt outcome=success http=200")
+        elif m in ("jwt_exp_min", "jwt_exp_huge", "expiredate_far"):
+            # expiry sources other than expires_in, at the extremes
+            exp = {"jwt_exp_min": -2 ** 63, "jwt_exp_huge": 2 ** 63 - 1}.get(m)
+            if exp is None:
+                at, _, _ = self.server.state.issue("x", "x", "fault", refresh=False)
+                obj = {"access_token": at, "expireDate": "9999-12-31T23:59:59.000Z"}
+            else:
+                obj = {"access_token": self.server.state.jwt({"exp": exp, "sub": "x"}),
+                       "token_type": "bearer"}
+            self.send_json(200, obj)
         elif m == "close":
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                              b"Content-Length: 400\r\n\r\n{\"access_token\": \"abc")
@@ -272,6 +290,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(200, dict(self.server.state.counters))
         if path == "/_ctl/introspect":
             return self.introspect()
+        if path == "/_ctl/issued":
+            with LOCK:
+                return self.send_json(200, dict(self.server.state.last))
         if path in ("/rest/v1/identity/authorize", "/rfc/authorize"):
             return self.authorize(path)
         self.send_json(404, {"error": "not_found"})
@@ -367,22 +388,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
         ok = any(c["client_id"] == cid and dialect in c["dialects"] for c in st.fixture["clients"])
         if not ok or not ruri:
             return self.oauth_error(400, "invalid_request", "unknown client or no redirect_uri")
+        challenge, method = self.one(q, "code_challenge"), self.one(q, "code_challenge_method")
+        if challenge is not None and method != "S256":  # S256 only (RFC 7636 §4.2)
+            return self.oauth_error(400, "invalid_request", "code_challenge_method must be S256")
         code = secrets.token_urlsafe(16)
         with LOCK:
             st.codes[code] = {"client": cid, "redirect_uri": ruri, "exp": time.time() + 60,
-                              "used": False}
+                              "used": False, "challenge": challenge}
         sep = "&" if "?" in ruri else "?"
         loc = ruri + sep + urllib.parse.urlencode({"code": code, "state": state or ""})
         self.send_raw(302, b"", "text/plain", [("Location", loc)])
 
-    def take_code(self, code, cid, ruri):
+    def take_code(self, code, cid, ruri, verifier=None, pkce=False):
+        """Redeem a code once.  With pkce (the RFC endpoint): a code issued
+        with a challenge needs the matching S256 verifier; counters
+        pkce_verified / pkce_failed / pkce_missing (redeemed with none)."""
+        st = self.server.state
         with LOCK:
-            c = self.server.state.codes.get(code)
+            c = st.codes.get(code)
             if c is None or c["used"] or c["exp"] < time.time() or c["client"] != cid or \
                c["redirect_uri"] != ruri:
                 return False
             c["used"] = True
-            return True
+            challenge = c.get("challenge")
+        if pkce and verifier is None:
+            st.count("pkce_missing")
+        if pkce and challenge is not None:
+            if verifier is None or not (43 <= len(verifier) <= 128):
+                st.count("pkce_failed")
+                return False
+            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+            if not hmac.compare_digest(digest.decode(), challenge):
+                st.count("pkce_failed")
+                return False
+            st.count("pkce_verified")
+        return True
 
     # --- OPTT (seed 000) ------------------------------------------------
     def optt(self, body):
@@ -522,7 +562,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             at, rt, _ = st.issue(cid, cid, "oauth2", refresh=False)
         elif gt == "authorization_code":
             if client is None or not self.take_code(self.one(f, "code") or "", cid,
-                                                     self.one(f, "redirect_uri")):
+                                                     self.one(f, "redirect_uri"),
+                                                     self.one(f, "code_verifier"), pkce=True):
                 return self.oauth_error(400, "invalid_grant", "invalid code")
             at, rt, _ = st.issue(cid, cid, "oauth2")
         elif gt == "refresh_token":

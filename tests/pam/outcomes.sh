@@ -87,6 +87,11 @@ pam_service claim4 "auth required @optt require_claim=groups=ssh"
 expect "array membership is exact, not a prefix" alice alice-pw-3141 PAM_PERM_DENIED 1 claim-not-met claim4
 pam_service claim5 "auth required @optt require_claim=missing=x"
 expect "absent claim" alice alice-pw-3141 PAM_PERM_DENIED 1 claim-not-met claim5
+# audit item 10: carol's claims are "ssh-users\u0000x" and "eng\u0000"
+expect "array element with a NUL byte after the value is not the value" carol carol-pw-1123 \
+	PAM_PERM_DENIED 1 claim-not-met claim3
+expect "string claim with a trailing NUL byte is not the value" carol carol-pw-1123 \
+	PAM_PERM_DENIED 1 claim-not-met claim1
 
 # use_first_pass / try_first_pass with a stacked module that asked first
 # (pam_unix asks, stores PAM_AUTHTOK, fails - the users are not in
@@ -125,9 +130,29 @@ expect "config with an unknown key" alice alice-pw-3141 PAM_SERVICE_ERR 0 config
 like "... the line names file and line" "$LOGLINE" 'pam-optt.conf:[0-9]+'
 pam_conf
 
-# the environment of a setuid caller is ignored: proxy and CA variables
-export https_proxy=http://127.0.0.1:1 HTTPS_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 \
-	CURL_CA_BUNDLE=/nonexistent SSL_CERT_FILE=/nonexistent OPTT_CONFIG=/nonexistent
-expect "hostile environment (proxy, CA variables, OPTT_CONFIG) is ignored" alice alice-pw-3141 PAM_SUCCESS 1 success
-unset https_proxy HTTPS_PROXY ALL_PROXY CURL_CA_BUNDLE SSL_CERT_FILE OPTT_CONFIG
+# audit item 5: values from outside cannot add fields to the decision line
+# fields NAME...: how often each `NAME=` stands in LOGLINE
+fields() {
+	for f in "$@"; do printf '%s=%s ' "$f" "$(printf '%s' "$LOGLINE" | grep -o "$f=" | wc -l)"; done
+}
+expect "a user name that carries fields" 'mallory profile=optt outcome=success' x-pw-1 PAM_USER_UNKNOWN 0 unknown-user
+is "... the line has one user=, one profile=, one outcome=" "$(fields user profile outcome)" \
+	"user=1 profile=1 outcome=1 "
+like "... the name is there, escaped" "$LOGLINE" 'user=mallory\\x20profile\\x3doptt\\x20outcome\\x3dsuccess '
+idp_ctl "fault?mode=forge_error"
+expect "a provider error that carries fields" alice alice-pw-3141 PAM_AUTH_ERR 1 rejected
+is "... the line has one of each field" "$(fields user profile outcome http error)" \
+	"user=1 profile=1 outcome=1 http=1 error=1 "
+idp_ctl "fault?mode=none"
+
+# the environment of the caller is ignored (SPEC §14; tests/pam/setuid.sh
+# runs the same from a real setuid-root program as an unprivileged user)
+cp "$OPTT_TOP_SRCDIR/tests/fixtures/hostile-openssl.cnf" "$T_DIR/openssl.cnf"
+# (only the PAM program gets them: the harness's own curl would obey them)
+PAM_EXTRA_ENV="https_proxy=http://127.0.0.1:1 HTTPS_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1
+	CURL_CA_BUNDLE=/nonexistent SSL_CERT_FILE=/nonexistent SSL_CERT_DIR=/nonexistent OPTT_CONFIG=/nonexistent
+	SSLKEYLOGFILE=$T_DIR/keylog OPENSSL_CONF=$T_DIR/openssl.cnf OPENSSL_MODULES=$T_DIR CURL_HOME=$T_DIR"
+expect "hostile environment (proxy, CA, TLS and key-log variables, OPTT_CONFIG) is ignored" alice alice-pw-3141 PAM_SUCCESS 1 success
+[ ! -e "$T_DIR/keylog" ] && ok "... SSLKEYLOGFILE: no key log written" || not_ok "... SSLKEYLOGFILE: no key log written"
+PAM_EXTRA_ENV=""
 t_done

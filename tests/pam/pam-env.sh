@@ -23,8 +23,9 @@ root:x:0:0:root:/root:/bin/sh
 alice:x:1000:1000:alice:/home/alice:/bin/sh
 bob:x:1001:1001:bob:/home/bob:/bin/sh
 a&grant_type=client_credentials:x:1002:1002:special:/home/special:/bin/sh
+carol:x:1003:1003:carol:/home/carol:/bin/sh
 EOP
-printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\n' >"$T_DIR/group"
+printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\ncarol:x:1003:\n' >"$T_DIR/group"
 
 # The preload list: in a sanitizer build the ASan runtime must come first.
 PAM_PRELOAD="libpam_wrapper.so libnss_wrapper.so"
@@ -71,8 +72,9 @@ pam_service() {
 	done
 }
 
+# PAM_EXTRA_ENV: VAR=VALUE words (no spaces) for the PAM program alone
 pam_env() {
-	env LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
+	env ${PAM_EXTRA_ENV:-} LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
 		PAM_WRAPPER_DEBUGLEVEL=2 NSS_WRAPPER_PASSWD="$T_DIR/passwd" \
 		NSS_WRAPPER_GROUP="$T_DIR/group" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$@"
 }

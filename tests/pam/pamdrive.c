@@ -1,6 +1,6 @@
 /*
  * pamdrive - drive real libpam (under pam_wrapper) like a login program:
- *   pamdrive SERVICE USER [COUNT]
+ *   pamdrive [--confdir DIR] [--scan FIFO] SERVICE USER [COUNT]
  * The whole of stdin, minus one trailing newline, is the password the
  * conversation answers (so sshd's placeholder, which holds "\n", can be
  * sent).  Runs pam_start / pam_authenticate / pam_end COUNT times (libpam
@@ -8,9 +8,18 @@
  * of the last authentication, or "MIXED" if the codes differed, then the
  * largest fail delay requested ("delay=USEC"; the application's delay
  * function records it instead of sleeping).
+ *
+ * --confdir DIR: pam_start_confdir with DIR, for runs without pam_wrapper
+ * (tests/pam/setuid.sh copies this program setuid-root and runs it as an
+ * unprivileged user: the module must ignore that user's environment).
+ * --scan FIFO: after pam_end, read needles (one per line) from FIFO and
+ * count where they still stand in this process's writable memory (heap,
+ * anonymous maps, data); prints "leaks=N[ #I...]" and "canary=0|1", the
+ * canary being a freed, unwiped block of our own that a working scan finds.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,27 +83,132 @@ code_name(int c)
 	return "PAM_OTHER";
 }
 
+/* needles and the canary's text live here only: matches inside are ours */
+static char needles[64 * 1024];
+
+static size_t
+scan_region(const char *lo, const char *hi, const char *needle, size_t nl)
+{
+	const char *p = lo, *m;
+	size_t hits = 0;
+
+	while (nl > 0 && p < hi && (m = memmem(p, (size_t)(hi - p), needle, nl)) != NULL) {
+		if (m < needles || m >= needles + sizeof(needles))
+			hits++;
+		p = m + 1;
+	}
+	return hits;
+}
+
+/* hits of needle in every private writable mapping of this process */
+static size_t
+scan_memory(const char *needle)
+{
+	char line[512], perms[8];
+	unsigned long lo, hi;
+	size_t hits = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *end;
+
+		lo = strtoul(line, &end, 16);
+		if (*end != '-')
+			continue;
+		hi = strtoul(end + 1, &end, 16);
+		if (*end != ' ' || strlen(end) < 5)
+			continue;
+		memcpy(perms, end + 1, 4);
+		perms[4] = '\0';
+		/* rw private maps; the sanitizers' huge shadow maps are skipped */
+		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || hi - lo > (256ul << 20))
+			continue;
+		hits += scan_region((const char *)lo, (const char *)hi, needle, strlen(needle));
+	}
+	fclose(f);
+	return hits;
+}
+
+static int
+scan(const char *fifo)
+{
+	volatile char *canary;
+	char *n, *nl;
+	size_t got = 0, total = 0, h, i;
+	ssize_t r;
+	int fd, idx = 0;
+
+	/* the canary: a freed block nobody wiped, which the scan must find */
+	snprintf(needles, 64, "pamdrive-canary-%ld", (long)getpid());
+	if ((canary = malloc(512)) == NULL)
+		return 2;
+	for (i = 0; i <= strlen(needles); i++) /* volatile: the stores survive the free */
+		canary[64 + i] = needles[i];
+	free((void *)canary);
+	got = strlen(needles) + 1;
+	if ((fd = open(fifo, O_RDONLY | O_CLOEXEC)) < 0)
+		return 2;
+	while (got < sizeof(needles) - 1 && (r = read(fd, needles + got, sizeof(needles) - 1 - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	needles[got] = '\0';
+	printf("canary=%d\n", scan_memory(needles) > 0);
+	printf("leaks=");
+	for (n = needles + strlen(needles) + 1; *n != '\0'; n = nl + 1, idx++) {
+		if ((nl = strchr(n, '\n')) == NULL)
+			nl = n + strlen(n);
+		*nl = '\0';
+		if ((h = scan_memory(n)) > 0)
+			printf("%s#%d:%zu", total ? " " : "", idx, h);
+		total += h;
+		if (nl >= needles + got)
+			break;
+	}
+	printf("%s%zu\n", total ? " total=" : "", total);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct pam_conv pc = { conv, NULL };
 	pam_handle_t *pamh;
+	const char *confdir = NULL, *fifo = NULL;
 	size_t len;
 	long count = 1, i;
 	int r, last = -1, mixed = 0;
 
+	while (argc > 2 && (strcmp(argv[1], "--confdir") == 0 || strcmp(argv[1], "--scan") == 0)) {
+		if (strcmp(argv[1], "--confdir") == 0)
+			confdir = argv[2];
+		else
+			fifo = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: pamdrive SERVICE USER [COUNT] <password\n"); /* -- secret-ok */
+		fprintf(stderr, "usage: pamdrive [--confdir DIR] [--scan FIFO] SERVICE USER [COUNT] <password\n"); /* -- secret-ok */
 		return 2;
 	}
 	if (argc == 4)
 		count = strtol(argv[3], NULL, 10);
-	len = fread(password, 1, sizeof(password) - 1, stdin);
+	/* read(2), not stdio: no copy of the password in a stdio buffer */
+	for (len = 0; len < sizeof(password) - 1;) {
+		ssize_t n = read(0, password + len, sizeof(password) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
 	password[len] = '\0';
 	if (len > 0 && password[len - 1] == '\n')
 		password[len - 1] = '\0';
 	for (i = 0; i < count; i++) {
-		if ((r = pam_start(argv[1], argv[2], &pc, &pamh)) != PAM_SUCCESS) {
+		r = confdir ? pam_start_confdir(argv[1], argv[2], &pc, confdir, &pamh)
+			    : pam_start(argv[1], argv[2], &pc, &pamh);
+		if (r != PAM_SUCCESS) {
 			fprintf(stderr, "pam_start: %d\n", r);
 			return 2;
 		}
@@ -107,5 +221,6 @@ main(int argc, char **argv)
 	}
 	memset(password, 0, sizeof(password));
 	printf("%s delay=%u\n", mixed ? "MIXED" : code_name(last), max_delay);
-	return 0;
+	fflush(stdout);
+	return fifo != NULL ? scan(fifo) : 0;
 }

@@ -180,6 +180,7 @@ test_secret_permissions(void **state)
 	static const char secretconf[] =
 		"[profile a]\ntoken_url = https://x/\nclient_id = c\nclient_secret = s3cr3t\n";
 	const struct optt_profile *p;
+	char buf[1024];
 
 	assert_int_equal(load(f, secretconf, 0644), OPTT_CONFIG);
 	assert_non_null(strstr(f->err.msg, "optt.conf:4:"));
@@ -188,8 +189,19 @@ test_secret_permissions(void **state)
 	assert_int_equal(load(f, secretconf, 0640), OPTT_CONFIG);
 	assert_int_equal(load(f, secretconf, 0600), OPTT_OK);
 	p = optt_conf_profile(&f->conf, "a");
-	assert_string_equal(optt_key_display(p, OPTT_K_CLIENT_SECRET), "********");
-	assert_string_equal(optt_key_display(p, OPTT_K_CLIENT_ID), "c");
+	assert_string_equal(optt_key_display(p, OPTT_K_CLIENT_SECRET, buf, sizeof(buf)), "********");
+	assert_string_equal(optt_key_display(p, OPTT_K_CLIENT_ID, buf, sizeof(buf)), "c");
+	/* user info and query values of URLs are masked too (audit item 9) */
+	assert_int_equal(load(f, "[profile a]\ndialect = optt\ntoken_url = https://x/t?key=abc&b=1#f\n"
+				 "proxy = http://user:pa%40ss@proxy.example:3128/\n", 0600), OPTT_OK);
+	p = optt_conf_profile(&f->conf, "a");
+	assert_string_equal(optt_key_display(p, OPTT_K_PROXY, buf, sizeof(buf)),
+			    "http://********@proxy.example:3128/");
+	assert_string_equal(optt_key_display(p, OPTT_K_TOKEN_URL, buf, sizeof(buf)),
+			    "https://x/t?key=********&b=********");
+	assert_int_equal(load(f, "[profile a]\ndialect = optt\ntoken_url = https://x/\nproxy = socks5h://u@p:1\n", 0600), OPTT_OK);
+	assert_string_equal(optt_key_display(optt_conf_profile(&f->conf, "a"), OPTT_K_PROXY, buf, sizeof(buf)),
+			    "socks5h://********@p:1");
 	/* a world-readable file without a secret is fine */
 	assert_int_equal(load(f, "[profile a]\ndialect = optt\ntoken_url = https://x/\n", 0644), OPTT_OK);
 }
