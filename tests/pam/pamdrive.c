@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <netdb.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,16 +87,30 @@ code_name(int c)
 /* needles and the canary's text live here only: matches inside are ours */
 static char needles[64 * 1024];
 
+/*
+ * Our own search, not memmem: ASan intercepts memmem and would report the
+ * (deliberate) reads of freed blocks.  Not instrumented, so the sanitizer
+ * build scans too, and there its quarantine keeps every freed block
+ * unreused: an unwiped free is found for certain.
+ */
+#if defined(__GNUC__)
+__attribute__((no_sanitize("address")))
+#endif
 static size_t
 scan_region(const char *lo, const char *hi, const char *needle, size_t nl)
 {
-	const char *p = lo, *m;
-	size_t hits = 0;
+	const char *p;
+	size_t hits = 0, k;
 
-	while (nl > 0 && p < hi && (m = memmem(p, (size_t)(hi - p), needle, nl)) != NULL) {
-		if (m < needles || m >= needles + sizeof(needles))
+	if (nl == 0 || (size_t)(hi - lo) < nl)
+		return 0;
+	for (p = lo; p + nl <= hi; p++) {
+		if (*p != needle[0])
+			continue;
+		for (k = 1; k < nl && p[k] == needle[k]; k++)
+			;
+		if (k == nl && (p < needles || p >= needles + sizeof(needles)))
 			hits++;
-		p = m + 1;
 	}
 	return hits;
 }
@@ -170,6 +185,23 @@ scan(const char *fifo)
 	return 0;
 }
 
+/*
+ * nss_wrapper loads libc for its resolver functions on their first call,
+ * and reads LD_PRELOAD then to decide on RTLD_DEEPBIND (which ASan
+ * refuses).  Inside the module's hermetic window the environment is empty
+ * by design, so a first call there (libcurl falls back to getaddrinfo when
+ * an allocation fails) would take RTLD_DEEPBIND: resolve once up front.
+ */
+static void
+bind_resolver(void)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo("127.0.0.1", NULL, &hints, &res) == 0)
+		freeaddrinfo(res);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -205,6 +237,7 @@ main(int argc, char **argv)
 	password[len] = '\0';
 	if (len > 0 && password[len - 1] == '\n')
 		password[len - 1] = '\0';
+	bind_resolver();
 	for (i = 0; i < count; i++) {
 		r = confdir ? pam_start_confdir(argv[1], argv[2], &pc, confdir, &pamh)
 			    : pam_start(argv[1], argv[2], &pc, &pamh);
