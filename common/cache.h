@@ -19,7 +19,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/mem.h"
-#include "common/privfile.h"
+#include "common/privdir.h"
 #include "common/status.h"
 #include "common/token.h"
 

@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include "common/cache.h"
-#include "common/fast.h"
+#include "common/lookup.h"
 #include "common/mem.h"
-#include "common/record.h"
+#include "common/cache_record.h"
 #include "common/url.h"
 
 static int

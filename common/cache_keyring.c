@@ -21,9 +21,9 @@
 
 #include "common/cache.h"
 #include "common/mem.h"
-#include "common/creds.h"
-#include "common/fast.h"
-#include "common/record.h"
+#include "docker_helper/dockerstore.h"
+#include "common/lookup.h"
+#include "common/cache_record.h"
 
 #define KEYRING_PING_MS 2000
 #define KEYRING_CALL_MS 5000

@@ -13,7 +13,7 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
-#include "common/fast.h"
+#include "common/lookup.h"
 #include "common/grant.h"
 #include "common/token.h"
 

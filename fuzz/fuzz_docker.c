@@ -2,7 +2,7 @@
  * (read, normalised), chosen by the first byte. */
 #include "config.h"
 
-#include "docker/dockerproto.h"
+#include "docker_helper/dockerproto.h"
 #include "fuzz/fuzz.h"
 
 int

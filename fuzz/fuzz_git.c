@@ -2,7 +2,7 @@
  * the answer writer. */
 #include "config.h"
 
-#include "git/gitproto.h"
+#include "git_helper/gitproto.h"
 #include "fuzz/fuzz.h"
 
 int

@@ -1,7 +1,7 @@
 /* Cache records (the file cache, the keyring's secret, the fast copy). */
 #include "config.h"
 
-#include "common/record.h"
+#include "common/cache_record.h"
 #include "fuzz/fuzz.h"
 
 int

@@ -80,7 +80,7 @@ helper_check() { # allocation|write|read|curl, run|verify
 	run)
 		printf 'protocol=https\nhost=git.example.com\n' >"$T_DIR/in"
 		case $1 in allocation) var=OPTT_FAIL_ALLOC ;; *) var=OPTT_FAIL_$(echo "$1" | tr a-z A-Z) ;; esac
-		env "$var=$FI_N" OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git/optt-git-helper" get \
+		env "$var=$FI_N" OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" get \
 			<"$T_DIR/in" >"$T_DIR/o" 2>"$T_DIR/e"
 		RC=$?
 		OUT=$(cat "$T_DIR/o")
@@ -108,11 +108,11 @@ fi_loop helper-read read helper_read
 fi_loop helper-curl "libcurl call" helper_curl
 # the docker helper's credential file: a failed write leaves the old file
 printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"old-secret-1"}' >"$T_DIR/in"
-"$OPTT_TOP_BUILDDIR/docker/optt-docker-helper" store <"$T_DIR/in" >/dev/null 2>&1
+"$OPTT_TOP_BUILDDIR/docker_helper/optt-docker-helper" store <"$T_DIR/in" >/dev/null 2>&1
 CF="$HOME/.local/share/optt/docker-credentials.json"
 before=$(sha256sum <"$CF")
 printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"new-secret-2"}' >"$T_DIR/in"
-OPTT_FAIL_WRITE=1 OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/docker/optt-docker-helper" store <"$T_DIR/in" >"$T_DIR/o" 2>&1
+OPTT_FAIL_WRITE=1 OPTT_FAIL_REPORT="$REP" "$OPTT_TOP_BUILDDIR/docker_helper/optt-docker-helper" store <"$T_DIR/in" >"$T_DIR/o" 2>&1
 is "docker store with a failing write: exit 1" "$?" 1
 like "... saying why" "$(cat "$T_DIR/o")" 'cannot write'
 is "... the credential file is the old one" "$(sha256sum <"$CF")" "$before"

@@ -6,7 +6,7 @@ is "scripts/lint on the tree: exit 0" "$RC" 0
 like "... says clean" "$OUT" '^lint: clean$'
 # a scratch tree with one violation of each kind
 S="$T_DIR/lintself"
-mkdir -p "$S/scripts" "$S/common" "$S/git"
+mkdir -p "$S/scripts" "$S/common" "$S/git_helper"
 cp "$OPTT_TOP_SRCDIR/scripts/lint" "$S/scripts/"
 printf 'libopttcore_la_SOURCES = conf.c\n' >"$S/common/Makefile.am"
 for call in 'atoi(s)' 'sscanf(s, "%d", &i)' 'strtok(s, ",")' 'sprintf(b, "%s", s)' 'strcpy(b, s)' 'system(s)' 'popen(s, "r")'; do
@@ -18,10 +18,10 @@ printf 'int f(char *b) { return snprintf(b, 4, "x"); } /* sprintf( in a comment 
 run sh "$S/scripts/lint"
 is "lint accepts snprintf and names in comments" "$RC" 0
 rm "$S/common/bad.c"
-printf '#include <curl/curl.h>\n' >"$S/git/x.c"
+printf '#include <curl/curl.h>\n' >"$S/git_helper/x.c"
 run sh "$S/scripts/lint"
 is "lint refuses a second <curl/curl.h>" "$RC" 1
-printf '#include <libsecret/secret.h>\n' >"$S/git/x.c"
+printf '#include <libsecret/secret.h>\n' >"$S/git_helper/x.c"
 run sh "$S/scripts/lint"
 is "lint refuses libsecret outside cache_keyring.c" "$RC" 1
 t_done

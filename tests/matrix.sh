@@ -8,8 +8,8 @@
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 . "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
-GITH="$OPTT_TOP_BUILDDIR/git/git-credential-optt"
-DOCKH="$OPTT_TOP_BUILDDIR/docker/docker-credential-optt"
+GITH="$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt"
+DOCKH="$OPTT_TOP_BUILDDIR/docker_helper/docker-credential-optt"
 idp_start
 write_conf "timeout = 2"
 sed -i 's/^timeout = 5$//' "$OPTT_CONFIG"

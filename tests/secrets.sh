@@ -44,27 +44,27 @@ feed ''; trace "$OPTT_TOKEN" -v get optt --username alice
 TOKENS="$TOKENS $(cat "$LOGS/out.$i")"
 sed -i '/^refresh_margin = /d' "$OPTT_CONFIG"
 # git: front hit, front -> full (refresh), askpass prompting, erase
-feed 'protocol=https\nhost=git.example.com\nusername=alice\n'; trace "$B/git/git-credential-optt" get
-feed 'protocol=https\nhost=registry.example.com:5000\n'; trace "$B/git/git-credential-optt" --profile reg get
+feed 'protocol=https\nhost=git.example.com\nusername=alice\n'; trace "$B/git_helper/git-credential-optt" get
+feed 'protocol=https\nhost=registry.example.com:5000\n'; trace "$B/git_helper/git-credential-optt" --profile reg get
 cat >"$T_DIR/askpass" <<EOA
 #!/bin/sh
 case "\$1" in Username*) echo bob ;; *) echo bob-pw-2718 ;; esac
 EOA
 chmod 700 "$T_DIR/askpass"
 feed 'protocol=https\nhost=git.example.com\nusername=bob\n'
-GIT_ASKPASS="$T_DIR/askpass" trace "$B/git/git-credential-optt" get
+GIT_ASKPASS="$T_DIR/askpass" trace "$B/git_helper/git-credential-optt" get
 TOKENS="$TOKENS $(sed -n 's/^password=//p' "$LOGS/out.$i")"
 feed 'protocol=https\nhost=git.example.com\nusername=bob\npassword=%s\n' "$(sed -n 's/^password=//p' "$LOGS/out.$i")"
-trace "$B/git/git-credential-optt" erase
-feed 'protocol=https\nhost=git.example.com\nusername=bob\n'; trace "$B/git/git-credential-optt" get
+trace "$B/git_helper/git-credential-optt" erase
+feed 'protocol=https\nhost=git.example.com\nusername=bob\n'; trace "$B/git_helper/git-credential-optt" get
 TOKENS="$TOKENS $(sed -n 's/^password=//p' "$LOGS/out.$i")"
 # docker: front hit, full (stored credentials), erase
-feed 'registry.example.com:5000\n'; trace "$B/docker/docker-credential-optt" get
-feed '{"ServerURL":"audit.example.com","Username":"u","Secret":"stored-secret-7"}'; trace "$B/docker/docker-credential-optt" store
-feed 'audit.example.com\n'; trace "$B/docker/docker-credential-optt" get
-feed ''; trace "$B/docker/docker-credential-optt" list
-feed 'registry.example.com:5000\n'; trace "$B/docker/docker-credential-optt" erase
-feed 'registry.example.com:5000\n'; trace "$B/docker/docker-credential-optt" get
+feed 'registry.example.com:5000\n'; trace "$B/docker_helper/docker-credential-optt" get
+feed '{"ServerURL":"audit.example.com","Username":"u","Secret":"stored-secret-7"}'; trace "$B/docker_helper/docker-credential-optt" store
+feed 'audit.example.com\n'; trace "$B/docker_helper/docker-credential-optt" get
+feed ''; trace "$B/docker_helper/docker-credential-optt" list
+feed 'registry.example.com:5000\n'; trace "$B/docker_helper/docker-credential-optt" erase
+feed 'registry.example.com:5000\n'; trace "$B/docker_helper/docker-credential-optt" get
 TOKENS="$TOKENS $(sed -n 's/.*"Secret":"\([^"]*\)".*/\1/p' "$LOGS/out.$i")"
 # PAM: right, wrong, special characters, fault
 for pw in alice-pw-3141 wrong-pw-7; do

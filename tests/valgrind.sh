@@ -25,17 +25,17 @@ vg "optt-token check-config" $VG "$OPTT_TOKEN" check-config
 vg "optt-token login, wrong password" --stdin wrong-pw-4 $VG "$OPTT_TOKEN" login optt --username alice --password-stdin
 set_default refresh_margin 86400
 vg "optt-token get (refresh)" $VG "$OPTT_TOKEN" get optt
-vg "optt-git-helper get (refresh)" --stdin "$(printf 'protocol=https\nhost=git.example.com')" $VG "$B/git/optt-git-helper" get
+vg "optt-git-helper get (refresh)" --stdin "$(printf 'protocol=https\nhost=git.example.com')" $VG "$B/git_helper/optt-git-helper" get
 sed -i '/^refresh_margin = /d' "$OPTT_CONFIG"
-vg "git-credential-optt get (front, cached)" --stdin "$(printf 'protocol=https\nhost=git.example.com')" $VG "$B/git/git-credential-optt" get
-vg "optt-git-helper erase" --stdin "$(printf 'protocol=https\nhost=git.example.com\npassword=x')" $VG "$B/git/optt-git-helper" erase
-vg "optt-docker-helper get (grant)" --stdin registry.example.com:5000 $VG "$B/docker/optt-docker-helper" get
-vg "docker-credential-optt get (front, cached)" --stdin registry.example.com:5000 $VG "$B/docker/docker-credential-optt" get
-vg "optt-docker-helper store" --stdin '{"ServerURL":"v.example.com","Username":"u","Secret":"s"}' $VG "$B/docker/optt-docker-helper" store
-vg "optt-docker-helper get (stored)" --stdin v.example.com $VG "$B/docker/optt-docker-helper" get
-vg "optt-docker-helper list" $VG "$B/docker/optt-docker-helper" list
-vg "optt-docker-helper erase" --stdin v.example.com $VG "$B/docker/optt-docker-helper" erase
-vg "optt-docker-helper store, bad JSON" --stdin '{"ServerURL":' $VG "$B/docker/optt-docker-helper" store
+vg "git-credential-optt get (front, cached)" --stdin "$(printf 'protocol=https\nhost=git.example.com')" $VG "$B/git_helper/git-credential-optt" get
+vg "optt-git-helper erase" --stdin "$(printf 'protocol=https\nhost=git.example.com\npassword=x')" $VG "$B/git_helper/optt-git-helper" erase
+vg "optt-docker-helper get (grant)" --stdin registry.example.com:5000 $VG "$B/docker_helper/optt-docker-helper" get
+vg "docker-credential-optt get (front, cached)" --stdin registry.example.com:5000 $VG "$B/docker_helper/docker-credential-optt" get
+vg "optt-docker-helper store" --stdin '{"ServerURL":"v.example.com","Username":"u","Secret":"s"}' $VG "$B/docker_helper/optt-docker-helper" store
+vg "optt-docker-helper get (stored)" --stdin v.example.com $VG "$B/docker_helper/optt-docker-helper" get
+vg "optt-docker-helper list" $VG "$B/docker_helper/optt-docker-helper" list
+vg "optt-docker-helper erase" --stdin v.example.com $VG "$B/docker_helper/optt-docker-helper" erase
+vg "optt-docker-helper store, bad JSON" --stdin '{"ServerURL":' $VG "$B/docker_helper/optt-docker-helper" store
 idp_ctl "fault?mode=malformed"
 vg "optt-token login, malformed response" $VG "$OPTT_TOKEN" login ddi
 idp_ctl "fault?mode=none"

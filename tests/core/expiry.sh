@@ -8,7 +8,7 @@ idp_start
 write_conf
 CID=ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
 REC=$(cache_file ddi "$CID")
-GITH="$OPTT_TOP_BUILDDIR/git/git-credential-optt"
+GITH="$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt"
 printf '\n[profile ddi-git]\ndialect = ddi\ntoken_url = %s/oauth2/token/\nclient_id = %s\nclient_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291\nhosts = git.expiry.example.com\n' \
 	"$IDP_URL" "$CID" >>"$OPTT_CONFIG"
 expires_at() { sed -n 's/.*"expires_at":\(-\{0,1\}[0-9]*\).*/\1/p' "$1"; }

@@ -7,8 +7,8 @@
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
 need readelf
-GITF="$OPTT_TOP_BUILDDIR/git/git-credential-optt"
-DOCKF="$OPTT_TOP_BUILDDIR/docker/docker-credential-optt"
+GITF="$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt"
+DOCKF="$OPTT_TOP_BUILDDIR/docker_helper/docker-credential-optt"
 idp_start
 write_conf
 ddi_profile reg hosts=registry.example.com:5000 >>"$OPTT_CONFIG"

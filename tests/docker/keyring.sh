@@ -7,7 +7,7 @@
 . "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
 need docker-credential-secretservice secret-tool
 DPY=/usr/bin/python3 # Debian's, where python3-dockerpycreds lives
-HELPER_DIR="$OPTT_TOP_BUILDDIR/docker"
+HELPER_DIR="$OPTT_TOP_BUILDDIR/docker_helper"
 [ -x "$HELPER_DIR/docker-credential-optt" ] || { not_ok "docker-credential-optt is built"; t_done; }
 export PATH="$HELPER_DIR:$PATH"
 idp_start

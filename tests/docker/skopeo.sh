@@ -6,7 +6,7 @@
 # failure, no hang.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 need skopeo docker-registry htpasswd
-HELPER_DIR="$OPTT_TOP_BUILDDIR/docker"
+HELPER_DIR="$OPTT_TOP_BUILDDIR/docker_helper"
 [ -x "$HELPER_DIR/docker-credential-optt" ] || { not_ok "docker-credential-optt is built"; t_done; }
 export PATH="$HELPER_DIR:$PATH"
 idp_start

@@ -3,7 +3,7 @@
 # normalisation case, stored credentials (file backend), erase -> refresh,
 # bad JSON, empty and oversized input.  Errors on stdout, exit 1.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
-HELPER="$OPTT_TOP_BUILDDIR/docker/docker-credential-optt"
+HELPER="$OPTT_TOP_BUILDDIR/docker_helper/docker-credential-optt"
 [ -x "$HELPER" ] || { not_ok "docker-credential-optt is built"; t_done; }
 idp_start
 write_conf

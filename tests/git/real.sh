@@ -8,7 +8,7 @@
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
 need git
-HELPER_DIR="$OPTT_TOP_BUILDDIR/git"
+HELPER_DIR="$OPTT_TOP_BUILDDIR/git_helper"
 [ -x "$HELPER_DIR/git-credential-optt" ] || { not_ok "git-credential-optt is built"; t_done; }
 idp_start
 

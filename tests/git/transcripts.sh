@@ -4,7 +4,7 @@
 # capability and wwwauth[] combinations, expiry, erase -> refresh, store,
 # prompting through askpass, GIT_TERMINAL_PROMPT=0, bad input).
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
-HELPER="$OPTT_TOP_BUILDDIR/git/git-credential-optt"
+HELPER="$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt"
 [ -x "$HELPER" ] || { not_ok "git-credential-optt is built"; t_done; }
 idp_start
 write_conf

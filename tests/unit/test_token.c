@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/jwt.h"
-#include "common/record.h"
+#include "common/cache_record.h"
 #include "common/token.h"
 #include "tests/unit/testutil.h"
 

@@ -22,11 +22,11 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
-#include "common/front.h"
+#include "common/handoff.h"
 #include "common/mem.h"
 #include "common/obtain.h"
 #include "common/prompt.h"
-#include "git/gitproto.h"
+#include "git_helper/gitproto.h"
 
 struct helper {
 	struct optt_git_cred in;

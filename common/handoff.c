@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "common/front.h"
+#include "common/handoff.h"
 
 enum optt_status
 optt_front_read_stdin(struct optt_buf *b, struct optt_err *err)

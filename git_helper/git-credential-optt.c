@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 
 #include "common/conf.h"
-#include "common/fast.h"
-#include "common/front.h"
+#include "common/lookup.h"
+#include "common/handoff.h"
 #include "common/mem.h"
-#include "git/gitproto.h"
+#include "git_helper/gitproto.h"
 
 #define FULL "optt-git-helper"
 

@@ -20,12 +20,12 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
-#include "common/creds.h"
-#include "common/front.h"
+#include "docker_helper/dockerstore.h"
+#include "common/handoff.h"
 #include "common/jsonutil.h"
 #include "common/mem.h"
 #include "common/obtain.h"
-#include "docker/dockerproto.h"
+#include "docker_helper/dockerproto.h"
 
 #define NOT_FOUND "credentials not found in native keychain"
 

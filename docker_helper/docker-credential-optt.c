@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 
 #include "common/conf.h"
-#include "common/fast.h"
-#include "common/front.h"
+#include "common/lookup.h"
+#include "common/handoff.h"
 #include "common/mem.h"
-#include "docker/dockerproto.h"
+#include "docker_helper/dockerproto.h"
 
 #define FULL "optt-docker-helper"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/jsonutil.h"
-#include "common/record.h"
+#include "common/cache_record.h"
 
 static int
 member(struct optt_buf *b, const char *k, const char *v, int *first)

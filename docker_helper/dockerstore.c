@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/creds.h"
+#include "docker_helper/dockerstore.h"
 #include "common/jsonutil.h"
 #include "common/mem.h"
 

@@ -12,7 +12,7 @@
 #include "common/conf.h"
 #include "common/token.h"
 #include "common/url.h"
-#include "git/gitproto.h"
+#include "git_helper/gitproto.h"
 
 void
 optt_git_cred_init(struct optt_git_cred *c)

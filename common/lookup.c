@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fast.h"
+#include "common/lookup.h"
 #include "common/mem.h"
-#include "common/privfile.h"
-#include "common/record.h"
+#include "common/privdir.h"
+#include "common/cache_record.h"
 #include "common/url.h"
 
 const char *

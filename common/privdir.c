@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
-#include "common/privfile.h"
+#include "common/privdir.h"
 #include "common/url.h"
 
 int

@@ -10,7 +10,7 @@
 
 #include "common/conf.h"
 #include "common/jsonutil.h"
-#include "docker/dockerproto.h"
+#include "docker_helper/dockerproto.h"
 
 enum optt_status
 optt_docker_key(const char *url, char **ret, struct optt_err *err)
