@@ -219,7 +219,7 @@ cmd_login(struct cli *c, int argc, char **argv)
 		goto out;
 	format_time(t.expires_at, when, sizeof(when));
 	fprintf(stderr, "optt: logged in: profile %s, subject %s, cache %s, expires %s\n", p->name,
-		optt_obtain_subject(p, user), cache.ops->name, when);
+		optt_obtain_subject(p, user), optt_cache_backend(&cache), when);
 out:
 	optt_free_str(&user);
 	optt_free_str(&code);
@@ -314,16 +314,16 @@ status_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 	optt_token_init(&t);
 	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
 		return st;
-	if ((st = cache.ops->list(&cache, p->name, &list, &n, err)) != OPTT_OK)
+	if ((st = optt_cache_list(&cache, p->name, &list, &n, err)) != OPTT_OK)
 		goto out;
 	if (n == 0)
-		printf("profile: %s\n  backend: %s\n  no cached token\n", p->name, cache.ops->name);
+		printf("profile: %s\n  backend: %s\n  no cached token\n", p->name, optt_cache_backend(&cache));
 	for (i = 0; i < n; i++) {
 		found = 0;
 		optt_token_clear(&t);
-		if ((st = cache.ops->load(&cache, p->name, list[i], &t, &found, err)) != OPTT_OK)
+		if ((st = optt_cache_load(&cache, p->name, list[i], &t, &found, err)) != OPTT_OK)
 			goto out;
-		printf("profile: %s\n  subject: %s\n  backend: %s\n", p->name, list[i], cache.ops->name);
+		printf("profile: %s\n  subject: %s\n  backend: %s\n", p->name, list[i], optt_cache_backend(&cache));
 		if (!found) {
 			printf("  record: unreadable (ignored)\n");
 			continue;
@@ -356,9 +356,9 @@ logout_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 
 	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
 		return st;
-	if ((st = cache.ops->list(&cache, p->name, &list, &n, err)) == OPTT_OK)
+	if ((st = optt_cache_list(&cache, p->name, &list, &n, err)) == OPTT_OK)
 		for (i = 0; i < n && st == OPTT_OK; i++)
-			if ((st = cache.ops->remove(&cache, p->name, list[i], err)) == OPTT_OK)
+			if ((st = optt_cache_remove(&cache, p->name, list[i], err)) == OPTT_OK)
 				fprintf(stderr, "optt: logged out: profile %s, subject %s\n", p->name, list[i]);
 	optt_cache_list_free(list, n);
 	optt_cache_close(&cache);

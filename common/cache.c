@@ -1,25 +1,26 @@
 /*
- * cache.c - backend choice, cache directory and per-record locks.
+ * cache.c - see cache.h: the backend choice, the one entry point for
+ * every cache operation, and the keyring backend's access-token copy.
  *
- * Invariants: the directory is opened O_DIRECTORY|O_NOFOLLOW and checked
- * on the fd (owned by us, no group/other bits); locks are opened with
- * O_NOFOLLOW|O_CLOEXEC, mode 0600, and taken with flock (released by the
- * kernel if the holder dies).
+ * Invariants:
+ *  - the cache directory is opened by cache_dir.c (0700, ours, not a
+ *    symlink) and locks live there whatever the backend;
+ *  - the copy (<stem>.access) exists only while the keyring holds the
+ *    record and XDG_RUNTIME_DIR is set (the per-user tmpfs), never holds
+ *    a refresh token, and is rewritten or removed here, right after the
+ *    backend's operation; a file-backend record and a keyring copy of the
+ *    same key never both stand (the fast path must not serve a leftover).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cache.h"
+#include "common/cache_backend.h"
 #include "common/mem.h"
-#include "common/url.h"
+#include "common/privdir.h"
 
 void
 optt_cache_init(struct optt_cache *c)
@@ -28,113 +29,112 @@ optt_cache_init(struct optt_cache *c)
 	c->dirfd = -1;
 }
 
-int
-optt_cache_is_keyring(const struct optt_cache *c)
+static int
+is_keyring(const struct optt_cache *c)
 {
-	return c->ops != NULL && strcmp(c->ops->name, "keyring") == 0;
+	return c->ops == &optt_cache_keyring_ops;
+}
+
+const char *
+optt_cache_backend(const struct optt_cache *c)
+{
+	return c->ops != NULL ? c->ops->name : "none";
+}
+
+void *
+optt_cache_keyring_service(const struct optt_cache *c)
+{
+	return is_keyring(c) ? c->priv : NULL;
+}
+
+/* Keep (t with an access token) or drop (t NULL) the keyring backend's
+ * copy; the file backend's operations drop a keyring leftover.  Best
+ * effort: a failure leaves no copy, and the front programs then take the
+ * full path. */
+static void
+keep_copy(struct optt_cache *c, const char *profile, const char *subject,
+	  const struct optt_token *t)
+{
+	const char *rt = secure_getenv("XDG_RUNTIME_DIR");
+	struct optt_err e;
+
+	if (c->dirfd < 0)
+		return;
+	optt_err_init(&e);
+	if (is_keyring(c))
+		(void)optt_cache_dir_remove(c->dirfd, OPTT_CF_RECORD, profile, subject, &e);
+	if (is_keyring(c) && t != NULL && t->access_token != NULL && rt != NULL && rt[0] == '/' &&
+	    optt_cache_dir_save(c->dirfd, c->dir, OPTT_CF_COPY, profile, subject, t, &e) == OPTT_OK)
+		return;
+	(void)optt_cache_dir_remove(c->dirfd, OPTT_CF_COPY, profile, subject, &e);
+}
+
+enum optt_status
+optt_cache_load(struct optt_cache *c, const char *profile, const char *subject,
+		struct optt_token *ret, int *ret_found, struct optt_err *err)
+{
+	enum optt_status st;
+
+	*ret_found = 0;
+	if (c->ops == NULL)
+		return OPTT_OK;
+	st = c->ops->load(c, profile, subject, ret, ret_found, err);
+	/* the runtime dir is emptied at logout while the keyring persists:
+	 * put the copy back whenever the keyring's record is read */
+	if (st == OPTT_OK && *ret_found && is_keyring(c) && ret->access_token != NULL)
+		keep_copy(c, profile, subject, ret);
+	return st;
+}
+
+enum optt_status
+optt_cache_store(struct optt_cache *c, const char *profile, const char *subject,
+		 const struct optt_token *t, struct optt_err *err)
+{
+	enum optt_status st;
+
+	if (c->ops == NULL)
+		return OPTT_OK;
+	st = c->ops->store(c, profile, subject, t, err);
+	keep_copy(c, profile, subject, st == OPTT_OK ? t : NULL);
+	return st;
+}
+
+enum optt_status
+optt_cache_remove(struct optt_cache *c, const char *profile, const char *subject,
+		  struct optt_err *err)
+{
+	if (c->ops == NULL)
+		return OPTT_OK;
+	keep_copy(c, profile, subject, NULL);
+	return c->ops->remove(c, profile, subject, err);
+}
+
+enum optt_status
+optt_cache_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
+		struct optt_err *err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (c->ops == NULL)
+		return OPTT_OK;
+	return c->ops->list(c, profile, ret, ret_n, err);
 }
 
 enum optt_status
 optt_cache_lock(struct optt_cache *c, const char *profile, const char *subject, long wait_s,
 		int *ret_fd, struct optt_err *err)
 {
-	struct optt_buf name;
-	enum optt_status st = OPTT_OK;
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
-	time_t deadline = time(NULL) + wait_s;
-	int fd = -1;
-
 	*ret_fd = -1;
 	if (c->dirfd < 0)
 		return OPTT_OK;
-	optt_buf_init(&name, 1024);
-	if (optt_cache_stem(&name, profile, subject) != 0 || optt_buf_puts(&name, ".lock") != 0) {
-		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		goto out;
-	}
-	fd = openat(c->dirfd, name.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		st = optt_err_set(err, OPTT_SYSTEM, "cannot open lock %s: %s", name.data, strerror(errno));
-		goto out;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			st = optt_err_set(err, OPTT_SYSTEM, "cannot lock %s: %s", name.data, strerror(errno));
-			goto out;
-		}
-		if (time(NULL) > deadline) {
-			st = optt_err_set(err, OPTT_UNAVAILABLE,
-					  "another process holds the lock for this token; gave up after %ld s",
-					  wait_s);
-			goto out;
-		}
-		nanosleep(&nap, NULL);
-	}
-	*ret_fd = fd;
-	fd = -1;
-out:
-	if (fd >= 0)
-		close(fd);
-	optt_buf_clear(&name);
-	return st;
+	return optt_cache_dir_lock(c->dirfd, profile, subject, wait_s, ret_fd, err);
 }
 
 void
 optt_cache_unlock(int fd)
 {
-	if (fd >= 0)
-		close(fd); /* closing the only descriptor releases the flock */
+	optt_privdir_unlock(fd);
 }
-
-void
-optt_cache_list_free(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && list != NULL; i++)
-		free(list[i]);
-	free(list);
-}
-
-/* --- the `none` backend ------------------------------------------------- */
-
-static enum optt_status
-none_load(struct optt_cache *c, const char *profile, const char *subject,
-	  struct optt_token *ret, int *ret_found, struct optt_err *err)
-{
-	(void)c, (void)profile, (void)subject, (void)ret, (void)err;
-	*ret_found = 0;
-	return OPTT_OK;
-}
-
-static enum optt_status
-none_store(struct optt_cache *c, const char *profile, const char *subject,
-	   const struct optt_token *t, struct optt_err *err)
-{
-	(void)c, (void)profile, (void)subject, (void)t, (void)err;
-	return OPTT_OK;
-}
-
-static enum optt_status
-none_remove(struct optt_cache *c, const char *profile, const char *subject, struct optt_err *err)
-{
-	(void)c, (void)profile, (void)subject, (void)err;
-	return OPTT_OK;
-}
-
-static enum optt_status
-none_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
-	  struct optt_err *err)
-{
-	(void)c, (void)profile, (void)err;
-	*ret = NULL;
-	*ret_n = 0;
-	return OPTT_OK;
-}
-
-const struct optt_cache_ops optt_cache_none_ops = {
-	"none", none_load, none_store, none_remove, none_list, NULL,
-};
 
 enum optt_status
 optt_cache_open(struct optt_cache *c, enum optt_cache_mode mode, const struct optt_log *log,
@@ -145,10 +145,8 @@ optt_cache_open(struct optt_cache *c, enum optt_cache_mode mode, const struct op
 
 	optt_cache_init(c);
 	c->log = log;
-	if (mode == OPTT_CACHE_NONE) {
-		c->ops = &optt_cache_none_ops;
-		return OPTT_OK;
-	}
+	if (mode == OPTT_CACHE_NONE)
+		return OPTT_OK; /* no ops: nothing is kept, nothing found */
 	if ((st = optt_cache_dir_open(&c->dir, &c->dirfd, err)) != OPTT_OK)
 		return st;
 	c->ops = &optt_cache_file_ops;

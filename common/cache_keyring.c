@@ -15,15 +15,14 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libsecret/secret.h>
 
-#include "common/cache.h"
-#include "common/mem.h"
-#include "docker_helper/dockerstore.h"
-#include "common/lookup.h"
+#include "common/cache_backend.h"
 #include "common/cache_record.h"
+#include "common/mem.h"
 
 #define KEYRING_PING_MS 2000
 #define KEYRING_CALL_MS 5000
@@ -50,8 +49,8 @@ attrs_new(const char *profile, const char *subject)
 	return a;
 }
 
-static enum optt_status
-gerr(struct optt_err *err, GError **ge, const char *what)
+enum optt_status
+optt_keyring_error(struct optt_err *err, GError **ge, const char *what)
 {
 	char clean[160];
 
@@ -77,7 +76,7 @@ kr_load(struct optt_cache *c, const char *profile, const char *subject,
 					   NULL, &ge);
 	g_hash_table_unref(attrs);
 	if (ge != NULL)
-		return gerr(err, &ge, "search");
+		return optt_keyring_error(err, &ge, "search");
 	for (i = items; i != NULL && !*ret_found; i = i->next) {
 		SecretValue *v = secret_item_get_secret(i->data);
 		gsize len = 0;
@@ -93,10 +92,6 @@ kr_load(struct optt_cache *c, const char *profile, const char *subject,
 		secret_value_unref(v);
 	}
 	g_list_free_full(items, g_object_unref);
-	/* the runtime dir is emptied at logout while the keyring persists:
-	 * put the fast path's copy back whenever the record is read */
-	if (*ret_found && ret->access_token != NULL)
-		optt_fast_copy_update(c->dirfd, c->dir, profile, subject, ret);
 	return st;
 }
 
@@ -123,9 +118,7 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	label = g_strdup_printf("OPTT token: %s (%s)", profile, subject);
 	if (!secret_service_store_sync(svc, &token_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
 				       v, NULL, &ge))
-		st = gerr(err, &ge, "store");
-	/* the fast path's copy of the access token: kept in step, or dropped */
-	optt_fast_copy_update(c->dirfd, c->dir, profile, subject, st == OPTT_OK ? t : NULL);
+		st = optt_keyring_error(err, &ge, "store");
 	g_free(label);
 	g_hash_table_unref(attrs);
 	secret_value_unref(v);
@@ -138,10 +131,9 @@ kr_remove(struct optt_cache *c, const char *profile, const char *subject, struct
 	GHashTable *attrs = attrs_new(profile, subject);
 	GError *ge = NULL;
 
-	optt_fast_copy_update(c->dirfd, c->dir, profile, subject, NULL);
 	secret_service_clear_sync(c->priv, &token_schema, attrs, NULL, &ge);
 	g_hash_table_unref(attrs);
-	return ge != NULL ? gerr(err, &ge, "remove") : OPTT_OK;
+	return ge != NULL ? optt_keyring_error(err, &ge, "remove") : OPTT_OK;
 }
 
 static enum optt_status
@@ -151,26 +143,32 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 	GHashTable *attrs = attrs_new(profile, NULL), *ia;
 	GError *ge = NULL;
 	GList *items, *i;
-	char **list = NULL, **nl;
+	char **list = NULL, **nl = NULL;
 	const char *s;
+	enum optt_status st = OPTT_OK;
 	size_t n = 0;
 
 	items = secret_service_search_sync(c->priv, &token_schema, attrs, SECRET_SEARCH_ALL, NULL, &ge);
 	g_hash_table_unref(attrs);
 	if (ge != NULL)
-		return gerr(err, &ge, "search");
-	for (i = items; i != NULL; i = i->next) {
+		return optt_keyring_error(err, &ge, "search");
+	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
 		ia = secret_item_get_attributes(i->data);
 		s = ia != NULL ? g_hash_table_lookup(ia, "subject") : NULL;
-		if (s != NULL && (nl = realloc(list, (n + 1) * sizeof(*list))) != NULL) {
+		if (s != NULL && (nl = realloc(list, (n + 1) * sizeof(*list))) != NULL)
 			list = nl;
-			if ((list[n] = strdup(s)) != NULL)
-				n++;
-		}
+		if (s != NULL && (nl == NULL || (list[n] = strdup(s)) == NULL))
+			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		else if (s != NULL)
+			n++;
 		if (ia != NULL)
 			g_hash_table_unref(ia);
 	}
 	g_list_free_full(items, g_object_unref);
+	if (st != OPTT_OK) {
+		optt_cache_list_free(list, n);
+		return st;
+	}
 	*ret = list;
 	*ret_n = n;
 	return OPTT_OK;
@@ -184,7 +182,7 @@ kr_close(struct optt_cache *c)
 	c->priv = NULL;
 }
 
-static const struct optt_cache_ops keyring_ops = {
+const struct optt_cache_ops optt_cache_keyring_ops = {
 	"keyring", kr_load, kr_store, kr_remove, kr_list, kr_close,
 };
 
@@ -203,26 +201,26 @@ optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err)
 		return optt_err_set(err, OPTT_UNAVAILABLE, "no session bus (DBUS_SESSION_BUS_ADDRESS unset)");
 	/* g_bus_get_sync autolaunches only when the address is unset: it is set */
 	if ((bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge)) == NULL) {
-		st = gerr(err, &ge, "bus");
+		st = optt_keyring_error(err, &ge, "bus");
 		goto out;
 	}
 	r = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
 					"org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
 					G_DBUS_CALL_FLAGS_NONE, KEYRING_PING_MS, NULL, &ge);
 	if (r == NULL) {
-		st = gerr(err, &ge, "service");
+		st = optt_keyring_error(err, &ge, "service");
 		goto out;
 	}
 	g_variant_unref(r);
 	if ((svc = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &ge)) == NULL) {
-		st = gerr(err, &ge, "service");
+		st = optt_keyring_error(err, &ge, "service");
 		goto out;
 	}
 	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(svc), KEYRING_CALL_MS);
 	coll = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
 						SECRET_COLLECTION_NONE, NULL, &ge);
 	if (coll == NULL) {
-		st = ge != NULL ? gerr(err, &ge, "collection")
+		st = ge != NULL ? optt_keyring_error(err, &ge, "collection")
 				: optt_err_set(err, OPTT_UNAVAILABLE, "keyring has no default collection");
 		goto out;
 	}
@@ -232,7 +230,7 @@ optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err)
 	}
 	c->priv = svc;
 	svc = NULL;
-	c->ops = &keyring_ops;
+	c->ops = &optt_cache_keyring_ops;
 out:
 	if (coll != NULL)
 		g_object_unref(coll);
@@ -240,91 +238,5 @@ out:
 		g_object_unref(svc);
 	if (bus != NULL)
 		g_object_unref(bus);
-	return st;
-}
-
-/* --- stored docker credentials (creds.h): docker-credential-secretservice's schema */
-
-static const SecretSchema docker_schema = {
-	"io.docker.Credentials",
-	SECRET_SCHEMA_NONE,
-	{
-		{ "label", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ "docker_cli", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ NULL, 0 },
-	},
-	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-};
-#define DOCKER_LABEL "Docker Credentials"
-
-enum optt_status
-optt_keyring_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
-			    struct optt_err *err)
-{
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal), *ia;
-	GError *ge = NULL;
-	GList *items, *i;
-	enum optt_status st = OPTT_OK;
-
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	items = secret_service_search_sync(c->priv, &docker_schema, attrs,
-					   SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
-	g_hash_table_unref(attrs);
-	if (ge != NULL)
-		return gerr(err, &ge, "search");
-	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
-		SecretValue *v = secret_item_get_secret(i->data);
-		const char *server, *user, *secret;
-		gsize len = 0;
-
-		ia = secret_item_get_attributes(i->data);
-		server = ia != NULL ? g_hash_table_lookup(ia, "server") : NULL;
-		user = ia != NULL ? g_hash_table_lookup(ia, "username") : NULL;
-		secret = v != NULL ? secret_value_get(v, &len) : NULL;
-		if (server != NULL && secret != NULL && strlen(secret) == len &&
-		    optt_stored_creds_add(ret, server, user, secret) != 0)
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		if (v != NULL)
-			secret_value_unref(v);
-		if (ia != NULL)
-			g_hash_table_unref(ia);
-	}
-	g_list_free_full(items, g_object_unref);
-	return st;
-}
-
-enum optt_status
-optt_keyring_creds_delete(struct optt_cache *c, const char *server, struct optt_err *err)
-{
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
-	GError *ge = NULL;
-
-	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	secret_service_clear_sync(c->priv, &docker_schema, attrs, NULL, &ge);
-	g_hash_table_unref(attrs);
-	return ge != NULL ? gerr(err, &ge, "remove") : OPTT_OK;
-}
-
-enum optt_status
-optt_keyring_creds_store(struct optt_cache *c, const char *server, const char *username,
-			 const char *secret, struct optt_err *err)
-{
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
-	GError *ge = NULL;
-	SecretValue *v = secret_value_new(secret, -1, "text/plain");
-	enum optt_status st = OPTT_OK;
-
-	g_hash_table_insert(attrs, (gpointer) "label", (gpointer)DOCKER_LABEL);
-	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
-	g_hash_table_insert(attrs, (gpointer) "username", (gpointer)(username ? username : ""));
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	if (!secret_service_store_sync(c->priv, &docker_schema, attrs, SECRET_COLLECTION_DEFAULT,
-				       server, v, NULL, &ge))
-		st = gerr(err, &ge, "store");
-	g_hash_table_unref(attrs);
-	secret_value_unref(v);
 	return st;
 }

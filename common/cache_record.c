@@ -1,4 +1,4 @@
-/* record.c - token record encoding; see record.h. */
+/* cache_record.c - the cache record codec; see cache_record.h. */
 #include "config.h"
 
 #include <inttypes.h>

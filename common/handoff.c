@@ -1,5 +1,5 @@
 /*
- * front.c - see front.h.
+ * handoff.c - see handoff.h.
  */
 #include "config.h"
 
@@ -15,7 +15,7 @@
 #include "common/handoff.h"
 
 enum optt_status
-optt_front_read_stdin(struct optt_buf *b, struct optt_err *err)
+optt_handoff_read_stdin(struct optt_buf *b, struct optt_err *err)
 {
 	char chunk[4096];
 	enum optt_status st = OPTT_OK;
@@ -59,7 +59,7 @@ full_path(const char *name, char *out, size_t size)
 }
 
 void
-optt_front_exec_full(const char *name, char **argv, const struct optt_buf *input)
+optt_handoff_exec_full(const char *name, char **argv, const struct optt_buf *input)
 {
 	char path[PATH_MAX];
 	size_t off = 0;

@@ -1,5 +1,5 @@
 /*
- * front.h - what the two fast front programs share: read standard input
+ * handoff.h - what the two front programs share: read standard input
  * (capped), and hand over to the full helper when the fast path misses.
  *
  * The full helper gets the same arguments and, as its standard input, an
@@ -8,18 +8,18 @@
  * environment: the input may hold a password).  It is found next to the
  * front program (a build tree), else in $(libexecdir)/optt-auth.
  */
-#ifndef OPTT_FRONT_H
-#define OPTT_FRONT_H
+#ifndef OPTT_HANDOFF_H
+#define OPTT_HANDOFF_H
 
 #include "common/mem.h"
 #include "common/status.h"
 
 /* Read all of stdin into b (its cap is the limit): OPTT_CONFIG when over. */
-enum optt_status optt_front_read_stdin(struct optt_buf *b, struct optt_err *err);
+enum optt_status optt_handoff_read_stdin(struct optt_buf *b, struct optt_err *err);
 
 /* Replace this process with the full helper NAME, its standard input
  * being input (NULL: this process's standard input, unread); returns only
  * on failure (after printing why on stderr). */
-void optt_front_exec_full(const char *name, char **argv, const struct optt_buf *input);
+void optt_handoff_exec_full(const char *name, char **argv, const struct optt_buf *input);
 
 #endif

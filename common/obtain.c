@@ -74,7 +74,7 @@ optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p, const cha
 		return optt_err_set(err, OPTT_CONFIG, "profile %s: no user name given", p->name);
 	if ((st = optt_cache_lock(o->cache, p->name, subject, wait_s, &lockfd, err)) != OPTT_OK)
 		return st;
-	if ((st = o->cache->ops->load(o->cache, p->name, subject, &cached, &found, err)) != OPTT_OK)
+	if ((st = optt_cache_load(o->cache, p->name, subject, &cached, &found, err)) != OPTT_OK)
 		goto out;
 	if (found && !o->force && optt_token_still_valid(p, &cached)) {
 		optt_debug(o->grant.log, "profile %s: cached token valid until %lld", p->name,
@@ -102,7 +102,7 @@ optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p, const cha
 			optt_debug(o->grant.log, "profile %s: refresh rejected; refresh token dropped",
 				   p->name);
 			optt_free_str(&cached.refresh_token);
-			if (o->cache->ops->store(o->cache, p->name, subject, &cached, &serr) != OPTT_OK)
+			if (optt_cache_store(o->cache, p->name, subject, &cached, &serr) != OPTT_OK)
 				optt_debug(o->grant.log, "cache: %s", serr.msg);
 			break;
 		case OPTT_UNAVAILABLE:
@@ -116,7 +116,7 @@ optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p, const cha
 	if ((st = fresh_grant(o, p, username, &fresh, err)) != OPTT_OK)
 		goto out;
 store:
-	if ((st = o->cache->ops->store(o->cache, p->name, subject, &fresh, &serr)) != OPTT_OK) {
+	if ((st = optt_cache_store(o->cache, p->name, subject, &fresh, &serr)) != OPTT_OK) {
 		/* the token is good; a cache that cannot be written costs a request later */
 		optt_debug(o->grant.log, "cache: %s", serr.msg);
 		st = OPTT_OK;
@@ -142,14 +142,14 @@ optt_obtain_forget_access(struct optt_cache *c, const struct optt_profile *p,
 	if ((st = optt_cache_lock(c, p->name, subject, optt_pnum(p, OPTT_K_TIMEOUT) + 10, &lockfd,
 				  err)) != OPTT_OK)
 		return st;
-	if ((st = c->ops->load(c, p->name, subject, &t, &found, err)) != OPTT_OK || !found)
+	if ((st = optt_cache_load(c, p->name, subject, &t, &found, err)) != OPTT_OK || !found)
 		goto out;
 	optt_free_str(&t.access_token);
 	t.expires_at = 0;
 	if (t.refresh_token == NULL)
-		st = c->ops->remove(c, p->name, subject, err);
+		st = optt_cache_remove(c, p->name, subject, err);
 	else
-		st = c->ops->store(c, p->name, subject, &t, err);
+		st = optt_cache_store(c, p->name, subject, &t, err);
 out:
 	optt_cache_unlock(lockfd);
 	optt_token_clear(&t);
@@ -168,7 +168,7 @@ optt_obtain_pick_subject(const struct optt_profile *p, struct optt_cache *c, con
 	if ((hint = optt_subject_hint(p, hint)) != NULL)
 		return (*ret = optt_strdup(hint)) != NULL ? OPTT_OK
 							  : optt_err_set(err, OPTT_NOMEM, "out of memory");
-	if ((st = c->ops->list(c, p->name, &list, &n, err)) != OPTT_OK)
+	if ((st = optt_cache_list(c, p->name, &list, &n, err)) != OPTT_OK)
 		return st;
 	if (n == 1) {
 		*ret = list[0];
@@ -196,12 +196,12 @@ optt_obtain_forget_token(struct optt_cache *c, const struct optt_profile *p, con
 	int found;
 
 	*dropped = 0;
-	if ((st = c->ops->list(c, p->name, &list, &n, err)) != OPTT_OK)
+	if ((st = optt_cache_list(c, p->name, &list, &n, err)) != OPTT_OK)
 		return st;
 	for (i = 0; i < n && st == OPTT_OK && !*dropped; i++) {
 		optt_token_init(&t);
 		found = 0;
-		st = c->ops->load(c, p->name, list[i], &t, &found, err);
+		st = optt_cache_load(c, p->name, list[i], &t, &found, err);
 		if (st == OPTT_OK && found && t.access_token != NULL &&
 		    optt_ct_streq(t.access_token, token)) {
 			st = optt_obtain_forget_access(c, p, list[i], err);

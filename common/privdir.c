@@ -1,17 +1,13 @@
 /*
- * privfile.c - private files of the user-side programs: the cache
- * directory ($XDG_RUNTIME_DIR/optt, else ~/.cache/optt), the data
- * directory (~/.local/share/optt), record names, and reading / atomically
- * replacing a file that must be a private regular file of ours.
- *
- * Pure POSIX: no GLib, no libcurl, so the fast front programs can use it.
+ * privdir.c - see privdir.h.
  *
  * Invariants: directories are created 0700 and refused if they are a
  * symbolic link, someone else's or open to group/others; files are opened
  * O_NOFOLLOW|O_CLOEXEC and checked on the descriptor (regular, ours, no
  * group/other bits); writes go to a fresh O_EXCL 0600 temp file that is
- * fsync'ed and renamed over the target; buffers that held content are
- * wiped.
+ * fsync'ed and renamed over the target (a reader sees the old file or the
+ * new one, never a torn one); locks are flocks on O_NOFOLLOW 0600 files;
+ * buffers that held content are wiped.
  */
 #include "config.h"
 
@@ -20,22 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/mem.h"
 #include "common/privdir.h"
-#include "common/url.h"
-
-int
-optt_cache_stem(struct optt_buf *out, const char *profile, const char *subject)
-{
-	int r;
-
-	if ((r = optt_url_encode(out, profile)) != 0 || (r = optt_buf_puts(out, "@")) != 0)
-		return r;
-	return optt_url_encode(out, subject);
-}
 
 static int
 mkdir_p(char *path)
@@ -121,25 +108,19 @@ out:
 }
 
 enum optt_status
-optt_cache_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
+optt_privdir_open(enum optt_privdir which, char **ret_path, int *ret_fd, struct optt_err *err)
 {
-	return private_dir_open(0, ret_path, ret_fd, err);
+	return private_dir_open(which == OPTT_PRIVDIR_DATA, ret_path, ret_fd, err);
 }
 
 enum optt_status
-optt_data_dir_open(char **ret_path, int *ret_fd, struct optt_err *err)
-{
-	return private_dir_open(1, ret_path, ret_fd, err);
-}
-
-enum optt_status
-optt_private_read(int dirfd, const char *name, size_t max, const struct optt_log *log,
-		  struct optt_buf *ret, int *ret_found)
+optt_privdir_read(int dirfd, const char *name, size_t max, const struct optt_log *log,
+		  struct optt_buf *ret, int *ret_found, struct optt_err *err)
 {
 	struct stat sb;
 	char chunk[4096];
 	ssize_t n;
-	int fd;
+	int fd, r = 0;
 
 	*ret_found = 0;
 	optt_buf_clear(ret);
@@ -161,14 +142,16 @@ optt_private_read(int dirfd, const char *name, size_t max, const struct optt_log
 			continue;
 		if (n <= 0)
 			break;
-		if (optt_buf_append(ret, chunk, (size_t)n) != 0) {
-			n = -1;
+		if ((r = optt_buf_append(ret, chunk, (size_t)n)) != 0)
 			break;
-		}
 	}
 	OPTT_WIPE(chunk, sizeof(chunk));
 	close(fd);
-	if (n < 0 || ret->data == NULL) {
+	if (r == -1) {
+		optt_buf_clear(ret);
+		return optt_err_set(err, OPTT_NOMEM, "out of memory reading %s", name);
+	}
+	if (n < 0 || r != 0 || ret->data == NULL) {
 		optt_debug(log, "%s ignored: unreadable, empty or too large", name);
 		optt_buf_clear(ret);
 		return OPTT_OK;
@@ -195,7 +178,7 @@ write_all(int fd, const char *p, size_t n)
 }
 
 enum optt_status
-optt_private_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+optt_privdir_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
 		   struct optt_err *err)
 {
 	struct optt_buf tmp;
@@ -237,3 +220,38 @@ out:
 	return st;
 }
 
+
+enum optt_status
+optt_privdir_lock(int dirfd, const char *name, long wait_s, int *ret_fd, struct optt_err *err)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	time_t deadline = time(NULL) + wait_s;
+	int fd;
+
+	*ret_fd = -1;
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return optt_err_set(err, OPTT_SYSTEM, "cannot open lock %s: %s", name, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return optt_err_set(err, OPTT_SYSTEM, "cannot lock %s: %s", name, strerror(errno));
+		}
+		if (time(NULL) > deadline) {
+			close(fd);
+			return optt_err_set(err, OPTT_UNAVAILABLE,
+					    "another process holds the lock for this token; gave up after %ld s",
+					    wait_s);
+		}
+		nanosleep(&nap, NULL);
+	}
+	*ret_fd = fd;
+	return OPTT_OK;
+}
+
+void
+optt_privdir_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing the only descriptor releases the flock */
+}

@@ -42,7 +42,7 @@ main(int argc, char **argv)
 	if (argc != 2 || strcmp(argv[1], "get") != 0 || getenv("OPTT_DEBUG") != NULL)
 		goto full;
 	consumed = 1;
-	if (optt_front_read_stdin(&input, &err) != OPTT_OK) {
+	if (optt_handoff_read_stdin(&input, &err) != OPTT_OK) {
 		printf("%s\n", err.msg); /* errors on stdout, exit 1: the protocol */
 		rc = 1;
 		goto done;
@@ -51,7 +51,7 @@ main(int argc, char **argv)
 	    optt_docker_key(url, &key, &err) != OPTT_OK ||
 	    optt_conf_load_user(&conf, NULL, &err) != OPTT_OK ||
 	    (p = optt_docker_profile_for(&conf, key)) == NULL ||
-	    optt_fast_token(p, NULL, &t, NULL) != OPTT_OK ||
+	    optt_lookup_token(p, NULL, &t, NULL) != OPTT_OK ||
 	    optt_docker_format_get(url, optt_pstr(p, OPTT_K_USERNAME), t.access_token, &out, &err) != OPTT_OK)
 		goto full;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
@@ -63,7 +63,7 @@ full:
 	optt_buf_clear(&out);
 	free(url);
 	free(key);
-	optt_front_exec_full(FULL, argv, consumed ? &input : NULL);
+	optt_handoff_exec_full(FULL, argv, consumed ? &input : NULL);
 	optt_buf_clear(&input);
 	return 1;
 done:

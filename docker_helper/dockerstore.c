@@ -1,6 +1,15 @@
 /*
- * creds.c - stored docker credentials: dispatch to the keyring, or the
- * file backend (one private JSON file rewritten atomically under a lock).
+ * dockerstore.c - see dockerstore.h: stored docker credentials in the
+ * keyring (docker-credential-secretservice's schema), or in the file
+ * backend (one private JSON file rewritten atomically under a lock).
+ *
+ * Invariants (the file holds secrets): the data directory is opened by
+ * privdir.c (0700, ours, not a symlink); the file is read only if it is a
+ * private regular file of ours and replaced only whole (temp, fsync,
+ * rename) while the lock is held; a damaged file is never overwritten;
+ * every buffer that held it is wiped, every secret string freed wiped.
+ * Keyring: never prompts (no SECRET_SEARCH_UNLOCK; the cache refused a
+ * locked collection when it opened the service).
  */
 #include "config.h"
 
@@ -8,12 +17,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "docker_helper/dockerstore.h"
+#include <libsecret/secret.h>
+
+#include "common/cache.h"
 #include "common/jsonutil.h"
 #include "common/mem.h"
+#include "common/privdir.h"
+#include "docker_helper/dockerstore.h"
 
 #define CREDS_FILE "docker-credentials.json"
 #define CREDS_MAX (1024 * 1024)
+#define CREDS_LOCK "docker@credentials.lock"
+#define LOCK_WAIT_S 10
 
 void
 optt_stored_creds_free(struct optt_stored_creds *cs)
@@ -30,8 +45,9 @@ optt_stored_creds_free(struct optt_stored_creds *cs)
 	cs->n = 0;
 }
 
-int
-optt_stored_creds_add(struct optt_stored_creds *cs, const char *server, const char *username,
+/* Append a copy to cs; 0 or -1 (no memory). */
+static int
+stored_creds_add(struct optt_stored_creds *cs, const char *server, const char *username,
 		      const char *secret)
 {
 	struct optt_stored_cred *nv, *c;
@@ -81,7 +97,7 @@ file_load_all(struct credfile *f, const struct optt_log *log, struct optt_stored
 	int found = 0;
 
 	optt_buf_init(&data, CREDS_MAX);
-	if ((st = optt_private_read(f->dirfd, CREDS_FILE, CREDS_MAX, log, &data, &found)) != OPTT_OK ||
+	if ((st = optt_privdir_read(f->dirfd, CREDS_FILE, CREDS_MAX, log, &data, &found, err)) != OPTT_OK ||
 	    !found)
 		goto out;
 	if ((o = optt_json_parse(data.data, data.len)) == NULL ||
@@ -100,7 +116,7 @@ file_load_all(struct credfile *f, const struct optt_log *log, struct optt_stored
 		p = optt_json_str(e, "secret");
 		if (s == NULL || p == NULL)
 			continue;
-		if (optt_stored_creds_add(ret, s, u, p) != 0) {
+		if (stored_creds_add(ret, s, u, p) != 0) {
 			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 			goto out;
 		}
@@ -134,28 +150,108 @@ file_write_all(struct credfile *f, const struct optt_stored_creds *cs, struct op
 	if (r != 0)
 		st = optt_err_set(err, OPTT_NOMEM, "too many stored credentials");
 	else
-		st = optt_private_write(f->dirfd, f->dir, CREDS_FILE, out.data, out.len, err);
+		st = optt_privdir_write(f->dirfd, f->dir, CREDS_FILE, out.data, out.len, err);
 	optt_buf_clear(&out);
 	return st;
 }
 
 static enum optt_status
-file_open_locked(struct credfile *f, struct optt_cache *c, int *lockfd, struct optt_err *err)
+file_open_locked(struct credfile *f, int *lockfd, struct optt_err *err)
 {
-	struct optt_cache lc;
 	enum optt_status st;
 
 	f->dir = NULL;
 	f->dirfd = -1;
-	if ((st = optt_data_dir_open(&f->dir, &f->dirfd, err)) != OPTT_OK)
+	if ((st = optt_privdir_open(OPTT_PRIVDIR_DATA, &f->dir, &f->dirfd, err)) != OPTT_OK)
 		return st;
-	optt_cache_init(&lc);
-	lc.dirfd = f->dirfd;
-	lc.dir = f->dir;
-	lc.log = c->log;
-	/* the lock lives next to the file: docker@credentials.lock */
-	if ((st = optt_cache_lock(&lc, "docker", "credentials", 10, lockfd, err)) != OPTT_OK)
+	if ((st = optt_privdir_lock(f->dirfd, CREDS_LOCK, LOCK_WAIT_S, lockfd, err)) != OPTT_OK)
 		credfile_close(f);
+	return st;
+}
+
+/* --- keyring backend: docker-credential-secretservice's schema ----------- */
+
+static const SecretSchema docker_schema = {
+	"io.docker.Credentials",
+	SECRET_SCHEMA_NONE,
+	{
+		{ "label", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "username", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "docker_cli", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+#define DOCKER_LABEL "Docker Credentials"
+
+static enum optt_status
+kr_load_all(SecretService *svc, struct optt_stored_creds *ret,
+			    struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal), *ia;
+	GError *ge = NULL;
+	GList *items, *i;
+	enum optt_status st = OPTT_OK;
+
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	items = secret_service_search_sync(svc, &docker_schema, attrs,
+					   SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
+	g_hash_table_unref(attrs);
+	if (ge != NULL)
+		return optt_keyring_error(err, &ge, "search");
+	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
+		SecretValue *v = secret_item_get_secret(i->data);
+		const char *server, *user, *secret;
+		gsize len = 0;
+
+		ia = secret_item_get_attributes(i->data);
+		server = ia != NULL ? g_hash_table_lookup(ia, "server") : NULL;
+		user = ia != NULL ? g_hash_table_lookup(ia, "username") : NULL;
+		secret = v != NULL ? secret_value_get(v, &len) : NULL;
+		if (server != NULL && secret != NULL && strlen(secret) == len &&
+		    stored_creds_add(ret, server, user, secret) != 0)
+			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		if (v != NULL)
+			secret_value_unref(v);
+		if (ia != NULL)
+			g_hash_table_unref(ia);
+	}
+	g_list_free_full(items, g_object_unref);
+	return st;
+}
+
+static enum optt_status
+kr_delete(SecretService *svc, const char *server, struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GError *ge = NULL;
+
+	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	secret_service_clear_sync(svc, &docker_schema, attrs, NULL, &ge);
+	g_hash_table_unref(attrs);
+	return ge != NULL ? optt_keyring_error(err, &ge, "remove") : OPTT_OK;
+}
+
+static enum optt_status
+kr_store(SecretService *svc, const char *server, const char *username,
+			 const char *secret, struct optt_err *err)
+{
+	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GError *ge = NULL;
+	SecretValue *v = secret_value_new(secret, -1, "text/plain");
+	enum optt_status st = OPTT_OK;
+
+	g_hash_table_insert(attrs, (gpointer) "label", (gpointer)DOCKER_LABEL);
+	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
+	g_hash_table_insert(attrs, (gpointer) "username", (gpointer)(username ? username : ""));
+	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
+	if (!secret_service_store_sync(svc, &docker_schema, attrs, SECRET_COLLECTION_DEFAULT,
+				       server, v, NULL, &ge))
+		st = optt_keyring_error(err, &ge, "store");
+	g_hash_table_unref(attrs);
+	secret_value_unref(v);
 	return st;
 }
 
@@ -166,16 +262,20 @@ optt_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret, struct 
 {
 	struct credfile f;
 	enum optt_status st;
+	SecretService *svc;
 	int lockfd = -1;
 
 	ret->v = NULL;
 	ret->n = 0;
-	if (optt_cache_is_keyring(c))
-		return optt_keyring_creds_load_all(c, ret, err);
-	if ((st = file_open_locked(&f, c, &lockfd, err)) != OPTT_OK)
+	if ((svc = optt_cache_keyring_service(c)) != NULL) {
+		if ((st = kr_load_all(svc, ret, err)) != OPTT_OK)
+			optt_stored_creds_free(ret);
+		return st;
+	}
+	if ((st = file_open_locked(&f, &lockfd, err)) != OPTT_OK)
 		return st;
 	st = file_load_all(&f, c->log, ret, err);
-	optt_cache_unlock(lockfd);
+	optt_privdir_unlock(lockfd);
 	credfile_close(&f);
 	if (st != OPTT_OK)
 		optt_stored_creds_free(ret);
@@ -200,33 +300,34 @@ optt_creds_replace(struct optt_cache *c, const char *const *servers, size_t n, c
 	struct optt_stored_creds all = { NULL, 0 }, keep = { NULL, 0 };
 	struct credfile f;
 	enum optt_status st = OPTT_OK;
+	SecretService *svc;
 	size_t i;
 	int lockfd = -1;
 
-	if (optt_cache_is_keyring(c)) {
+	if ((svc = optt_cache_keyring_service(c)) != NULL) {
 		for (i = 0; i < n && st == OPTT_OK; i++)
-			st = optt_keyring_creds_delete(c, servers[i], err);
+			st = kr_delete(svc, servers[i], err);
 		if (st == OPTT_OK && server != NULL)
-			st = optt_keyring_creds_store(c, server, username, secret, err);
+			st = kr_store(svc, server, username, secret, err);
 		return st;
 	}
-	if ((st = file_open_locked(&f, c, &lockfd, err)) != OPTT_OK)
+	if ((st = file_open_locked(&f, &lockfd, err)) != OPTT_OK)
 		return st;
 	if ((st = file_load_all(&f, c->log, &all, err)) != OPTT_OK)
 		goto out;
 	for (i = 0; i < all.n && st == OPTT_OK; i++)
 		if (!in_list(all.v[i].server, servers, n) &&
-		    optt_stored_creds_add(&keep, all.v[i].server, all.v[i].username, all.v[i].secret) != 0)
+		    stored_creds_add(&keep, all.v[i].server, all.v[i].username, all.v[i].secret) != 0)
 			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 	if (st == OPTT_OK && server != NULL &&
-	    optt_stored_creds_add(&keep, server, username, secret) != 0)
+	    stored_creds_add(&keep, server, username, secret) != 0)
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 	if (st == OPTT_OK)
 		st = file_write_all(&f, &keep, err);
 out:
 	optt_stored_creds_free(&all);
 	optt_stored_creds_free(&keep);
-	optt_cache_unlock(lockfd);
+	optt_privdir_unlock(lockfd);
 	credfile_close(&f);
 	return st;
 }

@@ -1,17 +1,19 @@
 /*
- * creds.h - credentials a user stores through the docker helper (server,
- * user name, secret): not tokens, the docker `credsStore` role.
+ * dockerstore.h - credentials a user stores through the docker helper
+ * (server, user name, secret): not tokens, the docker `credsStore` role.
+ * Only optt-docker-helper uses them, so they live here, not in common/.
  *
  * Keyring backend: the schema of docker-credential-secretservice
  * (io.docker.Credentials; attributes label="Docker Credentials", server,
  * username, docker_cli="1"; item label = server), so each helper reads
  * what the other stored.  File backend: one 0600 JSON file,
  * ${XDG_DATA_HOME:-~/.local/share}/optt/docker-credentials.json, replaced
- * atomically under a lock.  The backend is the token cache's (keyring
- * when that is the keyring, else the file).
+ * atomically under the lock docker@credentials.lock beside it.  The
+ * backend is the token cache's (keyring when that is the keyring, else the
+ * file), so one `cache` setting decides where every secret goes.
  */
-#ifndef OPTT_CREDS_H
-#define OPTT_CREDS_H
+#ifndef OPTT_DOCKERSTORE_H
+#define OPTT_DOCKERSTORE_H
 
 #include <stddef.h>
 
@@ -30,7 +32,8 @@ struct optt_stored_creds {
 
 void optt_stored_creds_free(struct optt_stored_creds *cs);
 
-/* Every stored credential, secrets included. */
+/* Every stored credential, secrets included.  OPTT_NOMEM rather than a
+ * shortened list; a damaged file: OPTT_SYSTEM (and it is left alone). */
 enum optt_status optt_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
 				     struct optt_err *err);
 /* Delete the credentials whose server is one of servers[0..n) (exact),
@@ -38,17 +41,5 @@ enum optt_status optt_creds_load_all(struct optt_cache *c, struct optt_stored_cr
 enum optt_status optt_creds_replace(struct optt_cache *c, const char *const *servers, size_t n,
 				    const char *server, const char *username,
 				    const char *secret, struct optt_err *err);
-
-/* keyring implementations (cache_keyring.c) */
-enum optt_status optt_keyring_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
-					     struct optt_err *err);
-enum optt_status optt_keyring_creds_delete(struct optt_cache *c, const char *server,
-					   struct optt_err *err);
-enum optt_status optt_keyring_creds_store(struct optt_cache *c, const char *server,
-					  const char *username, const char *secret,
-					  struct optt_err *err);
-/* Append a copy to cs; 0 or -1 (no memory). */
-int optt_stored_creds_add(struct optt_stored_creds *cs, const char *server, const char *username,
-			  const char *secret);
 
 #endif

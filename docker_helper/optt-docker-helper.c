@@ -207,7 +207,7 @@ cmd_erase(struct helper *h, const char *key)
 		/* drop the access tokens, keep refresh tokens: the next get refreshes */
 		st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log, &err);
 		if (st == OPTT_OK)
-			st = cache.ops->list(&cache, p->name, &subjects, &n, &err);
+			st = optt_cache_list(&cache, p->name, &subjects, &n, &err);
 		for (i = 0; st == OPTT_OK && i < n; i++)
 			st = optt_obtain_forget_access(&cache, p, subjects[i], &err);
 		optt_cache_list_free(subjects, n);
@@ -310,7 +310,7 @@ main(int argc, char **argv)
 	optt_err_init(&err);
 	optt_conf_init(&h.conf);
 	optt_buf_init(&h.in, OPTT_DOCKER_MAX_INPUT);
-	if (strcmp(op, "list") != 0 && optt_front_read_stdin(&h.in, &err) != OPTT_OK) {
+	if (strcmp(op, "list") != 0 && optt_handoff_read_stdin(&h.in, &err) != OPTT_OK) {
 		rc = fail(err.msg);
 		goto out;
 	}

@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0)
 		goto full;
 	consumed = 1;
-	if (optt_front_read_stdin(&input, &err) != OPTT_OK) {
+	if (optt_handoff_read_stdin(&input, &err) != OPTT_OK) {
 		fprintf(stderr, "optt: %s\n", err.msg); /* over the cap: refused, like the helper */
 		goto done;
 	}
@@ -74,7 +74,7 @@ main(int argc, char **argv)
 		p = optt_conf_profile_for_host(&conf, in.host, in.path);
 	if (p == NULL && profile == NULL)
 		goto done; /* not our host: other helpers run */
-	if (p == NULL || optt_fast_token(p, optt_subject_hint(p, in.username), &t, NULL) != OPTT_OK ||
+	if (p == NULL || optt_lookup_token(p, optt_subject_hint(p, in.username), &t, NULL) != OPTT_OK ||
 	    optt_git_answer(&in, p, &t, &out, &err) != OPTT_OK)
 		goto full;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
@@ -85,7 +85,7 @@ full:
 	optt_git_cred_clear(&in);
 	optt_conf_clear(&conf);
 	optt_buf_clear(&out);
-	optt_front_exec_full(FULL, argv, consumed ? &input : NULL);
+	optt_handoff_exec_full(FULL, argv, consumed ? &input : NULL);
 	optt_buf_clear(&input);
 	return 0; /* git goes on without us */
 done:

@@ -50,7 +50,7 @@ read_input(struct optt_git_cred *c, struct optt_err *err)
 	enum optt_status st;
 
 	optt_buf_init(&b, OPTT_GIT_MAX_INPUT);
-	if ((st = optt_front_read_stdin(&b, err)) == OPTT_OK)
+	if ((st = optt_handoff_read_stdin(&b, err)) == OPTT_OK)
 		st = optt_git_parse(b.data ? b.data : "", b.len, c, err);
 	optt_buf_clear(&b);
 	return st;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cache.h"
+#include "common/mem.h"
 #include "tests/unit/testutil.h"
 
 struct fx {
@@ -66,35 +67,35 @@ test_roundtrip(void **state)
 	int found = 0;
 
 	assert_int_equal(optt_cache_open(&f->c, OPTT_CACHE_FILE, NULL, &f->err), OPTT_OK);
-	assert_string_equal(f->c.ops->name, "file");
+	assert_string_equal(optt_cache_backend(&f->c), "file");
 	assert_int_equal(stat(f->cdir, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
-	assert_int_equal(f->c.ops->load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
 	mktoken(&t, "AT1", "RT1", 4000000000);
-	assert_int_equal(f->c.ops->store(&f->c, "p", "alice", &t, &f->err), OPTT_OK);
-	assert_int_equal(f->c.ops->store(&f->c, "p", "a/b&c d", &t, &f->err), OPTT_OK);
-	assert_int_equal(f->c.ops->store(&f->c, "q", "alice", &t, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_store(&f->c, "p", "alice", &t, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_store(&f->c, "p", "a/b&c d", &t, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_store(&f->c, "q", "alice", &t, &f->err), OPTT_OK);
 	snprintf(path, sizeof(path), "%s/p@alice.json", f->cdir);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	snprintf(path, sizeof(path), "%s/p@a%%2Fb%%26c%%20d.json", f->cdir);
 	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(f->c.ops->load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
 	assert_true(found);
 	assert_string_equal(u.access_token, "AT1");
 	assert_string_equal(u.refresh_token, "RT1");
 	assert_int_equal(u.expires_at, 4000000000);
 	optt_token_clear(&u);
-	assert_int_equal(f->c.ops->list(&f->c, "p", &list, &n, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_list(&f->c, "p", &list, &n, &f->err), OPTT_OK);
 	assert_int_equal(n, 2);
 	assert_true((strcmp(list[0], "a/b&c d") == 0 && strcmp(list[1], "alice") == 0) ||
 		    (strcmp(list[1], "a/b&c d") == 0 && strcmp(list[0], "alice") == 0));
 	optt_cache_list_free(list, n);
-	assert_int_equal(f->c.ops->remove(&f->c, "p", "alice", &f->err), OPTT_OK);
-	assert_int_equal(f->c.ops->load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_remove(&f->c, "p", "alice", &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "alice", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
-	assert_int_equal(f->c.ops->remove(&f->c, "p", "alice", &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_remove(&f->c, "p", "alice", &f->err), OPTT_OK);
 	optt_token_clear(&t);
 }
 
@@ -110,12 +111,12 @@ test_unsafe_records(void **state)
 	mktoken(&t, "AT1", NULL, 4000000000);
 	/* corrupt */
 	free(tu_write(f->cdir, "p@x.json", "{\"v\":1,\"expires_at\":", 0600));
-	assert_int_equal(f->c.ops->load(&f->c, "p", "x", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "x", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
 	/* group-readable */
 	free(tu_write(f->cdir, "p@y.json", "{\"v\":1,\"expires_at\":4000000000,\"access_token\":\"A\"}", 0640));
 	found = 1;
-	assert_int_equal(f->c.ops->load(&f->c, "p", "y", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "y", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
 	/* a symlink is never followed, and a store replaces it instead of writing through it */
 	free(tu_write(f->dir, "target.json", "{\"v\":1,\"expires_at\":4000000000,\"access_token\":\"EVIL\"}", 0600));
@@ -123,10 +124,10 @@ test_unsafe_records(void **state)
 	snprintf(target, sizeof(target), "%s/target.json", f->dir);
 	assert_int_equal(symlink(target, path), 0);
 	found = 1;
-	assert_int_equal(f->c.ops->load(&f->c, "p", "z", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "z", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
-	assert_int_equal(f->c.ops->store(&f->c, "p", "z", &t, &f->err), OPTT_OK);
-	assert_int_equal(f->c.ops->load(&f->c, "p", "z", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_store(&f->c, "p", "z", &t, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "z", &u, &found, &f->err), OPTT_OK);
 	assert_true(found);
 	assert_string_equal(u.access_token, "AT1");
 	optt_token_clear(&u);
@@ -145,7 +146,7 @@ test_unsafe_records(void **state)
 		snprintf(path, sizeof(path), "%s/p@w.json", f->cdir);
 		assert_int_equal(chown(path, 65534, 65534), 0);
 		found = 1;
-		assert_int_equal(f->c.ops->load(&f->c, "p", "w", &u, &found, &f->err), OPTT_OK);
+		assert_int_equal(optt_cache_load(&f->c, "p", "w", &u, &found, &f->err), OPTT_OK);
 		assert_false(found);
 	}
 	optt_token_clear(&t);
@@ -234,10 +235,10 @@ test_none(void **state)
 
 	assert_int_equal(optt_cache_open(&f->c, OPTT_CACHE_NONE, NULL, &f->err), OPTT_OK);
 	mktoken(&t, "A", NULL, 4000000000);
-	assert_int_equal(f->c.ops->store(&f->c, "p", "s", &t, &f->err), OPTT_OK);
-	assert_int_equal(f->c.ops->load(&f->c, "p", "s", &u, &found, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_store(&f->c, "p", "s", &t, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_load(&f->c, "p", "s", &u, &found, &f->err), OPTT_OK);
 	assert_false(found);
-	assert_int_equal(f->c.ops->list(&f->c, "p", &list, &n, &f->err), OPTT_OK);
+	assert_int_equal(optt_cache_list(&f->c, "p", &list, &n, &f->err), OPTT_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(optt_cache_lock(&f->c, "p", "s", 1, &fd, &f->err), OPTT_OK);
 	assert_int_equal(fd, -1);
@@ -252,14 +253,14 @@ test_auto_without_bus(void **state)
 
 	unsetenv("DBUS_SESSION_BUS_ADDRESS");
 	assert_int_equal(optt_cache_open(&f->c, OPTT_CACHE_AUTO, NULL, &f->err), OPTT_OK);
-	assert_string_equal(f->c.ops->name, "file");
+	assert_string_equal(optt_cache_backend(&f->c), "file");
 	optt_cache_close(&f->c);
 	assert_int_equal(optt_cache_open(&f->c, OPTT_CACHE_KEYRING, NULL, &f->err), OPTT_UNAVAILABLE);
 	assert_non_null(strstr(f->err.msg, "DBUS_SESSION_BUS_ADDRESS"));
 	/* a bus address that answers nothing: auto falls back, quickly */
 	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", 1);
 	assert_int_equal(optt_cache_open(&f->c, OPTT_CACHE_AUTO, NULL, &f->err), OPTT_OK);
-	assert_string_equal(f->c.ops->name, "file");
+	assert_string_equal(optt_cache_backend(&f->c), "file");
 	unsetenv("DBUS_SESSION_BUS_ADDRESS");
 }
 
