@@ -232,15 +232,12 @@ out:
 static int
 cmd_get(struct cli *c, int argc, char **argv)
 {
+	struct optt_want w = { &c->log, 1, c->username, NULL, NULL, NULL };
 	const struct optt_profile *p;
-	struct optt_cache cache;
-	struct optt_obtain ob;
 	struct optt_token t;
 	struct optt_err err;
 	enum optt_status st;
-	char *user = NULL;
 
-	optt_cache_init(&cache);
 	optt_token_init(&t);
 	optt_err_init(&err);
 	if (argc > 1)
@@ -249,24 +246,13 @@ cmd_get(struct cli *c, int argc, char **argv)
 		st = OPTT_CONFIG;
 		goto out;
 	}
-	if ((st = open_cache(c, p, &cache, &err)) != OPTT_OK)
-		goto out;
-	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
-		if ((st = optt_obtain_pick_subject(p, &cache, c->username, &user, &err)) != OPTT_OK)
-			goto out;
-	}
-	optt_obtain_init(&ob);
-	ob.cache = &cache;
-	ob.grant.log = &c->log;
-	if ((st = optt_obtain_token(&ob, p, user, &t, &err)) != OPTT_OK)
+	if ((st = optt_obtain_for(p, &w, &t, NULL, &err)) != OPTT_OK)
 		goto out;
 	printf("%s\n", t.access_token); /* -- secret-ok: printing the token is what get is for */
 	if (fflush(stdout) != 0)
 		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the token: %s", strerror(errno));
 out:
-	optt_free_str(&user);
 	optt_token_clear(&t);
-	optt_cache_close(&cache);
 	return st == OPTT_OK ? 0 : fail(st, &err);
 }
 

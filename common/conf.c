@@ -35,6 +35,33 @@
 enum ktype { KT_STR, KT_URL, KT_SECRET, KT_PATH, KT_ENUM, KT_INT, KT_HOSTS };
 
 static const char *const dialects[] = { "optt", "octorate", "ddi", "oauth2", NULL };
+
+#define GRANT(g) (1u << (g))
+/*
+ * What each dialect accepts (SPEC §3), indexed by enum optt_dialect in the
+ * order of dialects[]: its default grant, the grants it supports (and the
+ * message when another is set), whether it needs a confidential client,
+ * whether base_url may stand for token_url (Octorate's documented hosts).
+ */
+static const struct dialect_rule {
+	const char *default_grant;
+	unsigned grants;
+	const char *grants_msg;
+	int needs_client;
+	int base_url_ok;
+} dialect_rules[] = {
+	[OPTT_DIALECT_OPTT] = { "password", GRANT(OPTT_GRANT_PASSWORD),
+				"supports grant = password only", 0, 0 },
+	[OPTT_DIALECT_OCTORATE] = { "client_credentials",
+				    GRANT(OPTT_GRANT_CLIENT_CREDENTIALS) | GRANT(OPTT_GRANT_AUTHORIZATION_CODE),
+				    "supports client_credentials and authorization_code", 1, 1 },
+	[OPTT_DIALECT_DDI] = { "client_credentials", GRANT(OPTT_GRANT_CLIENT_CREDENTIALS),
+			       "supports grant = client_credentials only", 1, 0 },
+	[OPTT_DIALECT_OAUTH2] = { "client_credentials",
+				  GRANT(OPTT_GRANT_PASSWORD) | GRANT(OPTT_GRANT_CLIENT_CREDENTIALS) |
+					  GRANT(OPTT_GRANT_AUTHORIZATION_CODE),
+				  NULL, 0, 0 },
+};
 static const char *const grants[] = { "password", "client_credentials", "authorization_code", NULL };
 static const char *const client_auths[] = { "basic", "body", NULL };
 static const char *const git_auths[] = { "auto", "bearer", "basic", NULL };
@@ -564,6 +591,7 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 		struct optt_err *err)
 {
 	enum optt_status st = OPTT_OK;
+	const struct dialect_rule *rule;
 	struct optt_err e;
 	long dialect, grant;
 	size_t k;
@@ -580,9 +608,8 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 	if ((st = set_default(p, OPTT_K_DIALECT, "oauth2", &e)) != OPTT_OK)
 		goto out;
 	dialect = optt_pnum(p, OPTT_K_DIALECT);
-	if ((st = set_default(p, OPTT_K_GRANT,
-			      dialect == OPTT_DIALECT_OPTT ? "password" : "client_credentials",
-			      &e)) != OPTT_OK ||
+	rule = &dialect_rules[dialect];
+	if ((st = set_default(p, OPTT_K_GRANT, rule->default_grant, &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_CLIENT_AUTH,
 			      optt_pset(p, OPTT_K_CLIENT_ID) ? "basic" : "body", &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_USERNAME, "oauth2", &e)) != OPTT_OK ||
@@ -599,38 +626,20 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 		st = optt_err_set(&e, OPTT_CONFIG, "set client_secret or client_secret_file, not both");
 		goto out;
 	}
-	if (!optt_pset(p, OPTT_K_TOKEN_URL) &&
-	    !(dialect == OPTT_DIALECT_OCTORATE && optt_pset(p, OPTT_K_BASE_URL))) {
-		st = optt_err_set(&e, OPTT_CONFIG, dialect == OPTT_DIALECT_OCTORATE ?
+	if (!optt_pset(p, OPTT_K_TOKEN_URL) && !(rule->base_url_ok && optt_pset(p, OPTT_K_BASE_URL))) {
+		st = optt_err_set(&e, OPTT_CONFIG, rule->base_url_ok ?
 				  "token_url or base_url is required" : "token_url is required");
 		goto out;
 	}
-	switch ((enum optt_dialect)dialect) {
-	case OPTT_DIALECT_OPTT:
-		if (grant != OPTT_GRANT_PASSWORD)
-			st = optt_err_set(&e, OPTT_CONFIG, "the optt dialect supports grant = password only");
-		break;
-	case OPTT_DIALECT_OCTORATE:
-		if (grant == OPTT_GRANT_PASSWORD)
-			st = optt_err_set(&e, OPTT_CONFIG,
-					  "the octorate dialect supports client_credentials and authorization_code");
-		else if (!optt_pset(p, OPTT_K_CLIENT_ID) ||
-			 !(optt_pset(p, OPTT_K_CLIENT_SECRET) || optt_pset(p, OPTT_K_CLIENT_SECRET_FILE)))
-			st = optt_err_set(&e, OPTT_CONFIG,
-					  "the octorate dialect needs client_id and client_secret");
-		break;
-	case OPTT_DIALECT_DDI:
-		if (grant != OPTT_GRANT_CLIENT_CREDENTIALS)
-			st = optt_err_set(&e, OPTT_CONFIG, "the ddi dialect supports grant = client_credentials only");
-		else if (!optt_pset(p, OPTT_K_CLIENT_ID) ||
-			 !(optt_pset(p, OPTT_K_CLIENT_SECRET) || optt_pset(p, OPTT_K_CLIENT_SECRET_FILE)))
-			st = optt_err_set(&e, OPTT_CONFIG, "the ddi dialect needs client_id and client_secret");
-		break;
-	case OPTT_DIALECT_OAUTH2:
-		if (grant == OPTT_GRANT_CLIENT_CREDENTIALS && !optt_pset(p, OPTT_K_CLIENT_ID))
-			st = optt_err_set(&e, OPTT_CONFIG, "grant = client_credentials needs client_id");
-		break;
-	}
+	if (!(rule->grants & GRANT(grant)))
+		st = optt_err_set(&e, OPTT_CONFIG, "the %s dialect %s", dialects[dialect], rule->grants_msg);
+	else if (rule->needs_client &&
+		 (!optt_pset(p, OPTT_K_CLIENT_ID) ||
+		  !(optt_pset(p, OPTT_K_CLIENT_SECRET) || optt_pset(p, OPTT_K_CLIENT_SECRET_FILE))))
+		st = optt_err_set(&e, OPTT_CONFIG, "the %s dialect needs client_id and client_secret",
+				  dialects[dialect]);
+	else if (grant == OPTT_GRANT_CLIENT_CREDENTIALS && !optt_pset(p, OPTT_K_CLIENT_ID))
+		st = optt_err_set(&e, OPTT_CONFIG, "grant = client_credentials needs client_id");
 	if (st == OPTT_OK && grant == OPTT_GRANT_AUTHORIZATION_CODE &&
 	    (!optt_pset(p, OPTT_K_CLIENT_ID) || !optt_pset(p, OPTT_K_REDIRECT_URI)))
 		st = optt_err_set(&e, OPTT_CONFIG, "grant = authorization_code needs client_id and redirect_uri");

@@ -212,3 +212,40 @@ optt_obtain_forget_token(struct optt_cache *c, const struct optt_profile *p, con
 	optt_cache_list_free(list, n);
 	return st;
 }
+
+enum optt_status
+optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct optt_token *ret,
+		const char **ret_backend, struct optt_err *err)
+{
+	struct optt_cache cache;
+	struct optt_obtain ob;
+	enum optt_status st;
+	char *subject = NULL;
+
+	optt_cache_init(&cache);
+	if (ret_backend != NULL)
+		*ret_backend = "none";
+	if ((st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), w->log,
+				  err)) != OPTT_OK)
+		goto out;
+	if (ret_backend != NULL)
+		*ret_backend = optt_cache_backend(&cache);
+	optt_obtain_init(&ob);
+	ob.cache = &cache;
+	ob.grant.log = w->log;
+	ob.grant.use_env = w->use_env;
+	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
+		st = optt_obtain_pick_subject(p, &cache, w->user_hint, &subject, err);
+		if (st == OPTT_REJECTED && w->ask_user != NULL)
+			st = w->ask_user(w->arg, p, &subject, err);
+		if (st != OPTT_OK)
+			goto out;
+		ob.get_password = w->get_password;
+		ob.arg = w->arg;
+	}
+	st = optt_obtain_token(&ob, p, subject, ret, err);
+out:
+	optt_free_str(&subject);
+	optt_cache_close(&cache);
+	return st;
+}

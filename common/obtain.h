@@ -32,6 +32,31 @@ struct optt_obtain {
 
 void optt_obtain_init(struct optt_obtain *o);
 
+/* What a front end asks for when it wants a token for a profile. */
+struct optt_want {
+	const struct optt_log *log;
+	int use_env;            /* the front ends: 1 (proxies etc. apply) */
+	const char *user_hint;  /* a user name that may name the subject */
+	/* password grant only, each optional: asked for a user name when no
+	 * record names one, and for the password when a grant is needed;
+	 * *ret is the caller's to wipe */
+	enum optt_status (*ask_user)(void *arg, const struct optt_profile *p, char **ret,
+				     struct optt_err *err);
+	enum optt_status (*get_password)(void *arg, const struct optt_profile *p,
+					 const char *username, char **ret, struct optt_err *err);
+	void *arg;
+};
+
+/*
+ * The whole "get" of every front end in one call: open the profile's
+ * cache, pick the subject (optt_obtain_pick_subject, then ask_user),
+ * obtain (optt_obtain_token).  *ret_backend, if not NULL, names the cache
+ * backend used ("keyring", "file", "none").
+ */
+enum optt_status optt_obtain_for(const struct optt_profile *p, const struct optt_want *w,
+				 struct optt_token *ret, const char **ret_backend,
+				 struct optt_err *err);
+
 
 enum optt_status optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p,
 				   const char *username, struct optt_token *ret,

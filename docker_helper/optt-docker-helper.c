@@ -63,36 +63,22 @@ open_store(struct helper *h, struct optt_cache *c, struct optt_err *err)
 static int
 get_profile(struct helper *h, const struct optt_profile *p, const char *url)
 {
-	struct optt_cache cache;
-	struct optt_obtain ob;
+	struct optt_want w = { &h->log, 1, NULL, NULL, NULL, NULL };
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;
 	enum optt_status st;
-	char *subject = NULL;
 	int rc;
 
-	optt_cache_init(&cache);
 	optt_token_init(&t);
 	optt_err_init(&err);
 	optt_buf_init(&out, 64 * 1024);
-	st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log, &err);
-	if (st == OPTT_OK && optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD)
-		st = optt_obtain_pick_subject(p, &cache, NULL, &subject, &err);
-	if (st == OPTT_OK) {
-		optt_obtain_init(&ob);
-		ob.cache = &cache;
-		ob.grant.log = &h->log;
-		ob.grant.use_env = 1;
-		st = optt_obtain_token(&ob, p, subject, &t, &err);
-	}
+	st = optt_obtain_for(p, &w, &t, NULL, &err);
 	if (st == OPTT_OK)
 		st = optt_docker_format_get(url, optt_pstr(p, OPTT_K_USERNAME), t.access_token, &out, &err);
 	rc = st == OPTT_OK ? write_out(&out) : fail(err.msg);
 	optt_buf_clear(&out);
-	optt_free_str(&subject);
 	optt_token_clear(&t);
-	optt_cache_close(&cache);
 	return rc;
 }
 
@@ -158,7 +144,7 @@ same_key(struct optt_cache *cache, const char *key, struct optt_stored_creds *al
 }
 
 static int
-cmd_store(struct helper *h)
+cmd_store(struct helper *h, const char *no_url, const char *no_key)
 {
 	struct optt_docker_cred in;
 	struct optt_stored_creds all = { NULL, 0 };
@@ -169,6 +155,7 @@ cmd_store(struct helper *h)
 	char *key = NULL;
 	size_t n = 0;
 
+	(void)no_url, (void)no_key;
 	optt_err_init(&err);
 	optt_cache_init(&cache);
 	if ((st = optt_docker_parse_store(h->in.data ? h->in.data : "", h->in.len, &in, &err)) != OPTT_OK)
@@ -190,7 +177,7 @@ out:
 }
 
 static int
-cmd_erase(struct helper *h, const char *key)
+cmd_erase(struct helper *h, const char *no_url, const char *key)
 {
 	const struct optt_profile *p = optt_docker_profile_for(&h->conf, key);
 	struct optt_stored_creds all = { NULL, 0 };
@@ -201,6 +188,7 @@ cmd_erase(struct helper *h, const char *key)
 	char **subjects = NULL;
 	size_t n = 0, i;
 
+	(void)no_url;
 	optt_cache_init(&cache);
 	optt_err_init(&err);
 	if (p != NULL) {
@@ -222,7 +210,7 @@ cmd_erase(struct helper *h, const char *key)
 }
 
 static int
-cmd_list(struct helper *h)
+cmd_list(struct helper *h, const char *no_url, const char *no_key)
 {
 	struct optt_stored_creds all = { NULL, 0 };
 	struct optt_cache cache;
@@ -233,6 +221,7 @@ cmd_list(struct helper *h)
 	size_t i;
 	int r = 0, rc;
 
+	(void)no_url, (void)no_key;
 	optt_cache_init(&cache);
 	optt_err_init(&err);
 	optt_buf_init(&out, 1024 * 1024);
@@ -282,13 +271,27 @@ cmd_list(struct helper *h)
 	return rc;
 }
 
+/* the operations, as docker-credential-helpers defines them */
+static const struct op {
+	const char *name;
+	int reads_input; /* list reads nothing */
+	int takes_url;   /* the input is a server URL: url and its key */
+	int (*fn)(struct helper *h, const char *url, const char *key);
+} ops[] = {
+	{ "get", 1, 1, cmd_get },
+	{ "store", 1, 0, cmd_store },
+	{ "erase", 1, 1, cmd_erase },
+	{ "list", 0, 0, cmd_list },
+};
+
 int
 main(int argc, char **argv)
 {
+	const struct op *op = NULL;
 	struct helper h;
 	struct optt_err err;
 	char *url = NULL, *key = NULL;
-	const char *op;
+	size_t i;
 	int rc;
 
 	umask(077);
@@ -298,19 +301,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: docker-credential-optt get|store|erase|list|version\n");
 		return 1;
 	}
-	op = argv[1];
-	if (strcmp(op, "version") == 0) {
+	if (strcmp(argv[1], "version") == 0) {
 		printf("docker-credential-optt (optt-auth) %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0 &&
-	    strcmp(op, "list") != 0)
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && op == NULL; i++)
+		if (strcmp(argv[1], ops[i].name) == 0)
+			op = &ops[i];
+	if (op == NULL)
 		return fail("unknown command (expected get, store, erase, list or version)");
 	h.log.fn = getenv("OPTT_DEBUG") != NULL ? optt_log_stderr : NULL;
 	optt_err_init(&err);
 	optt_conf_init(&h.conf);
 	optt_buf_init(&h.in, OPTT_DOCKER_MAX_INPUT);
-	if (strcmp(op, "list") != 0 && optt_handoff_read_stdin(&h.in, &err) != OPTT_OK) {
+	if (op->reads_input && optt_handoff_read_stdin(&h.in, &err) != OPTT_OK) {
 		rc = fail(err.msg);
 		goto out;
 	}
@@ -318,16 +322,12 @@ main(int argc, char **argv)
 		rc = fail(err.msg);
 		goto out;
 	}
-	if (strcmp(op, "store") == 0) {
-		rc = cmd_store(&h);
-	} else if (strcmp(op, "list") == 0) {
-		rc = cmd_list(&h);
-	} else if (optt_docker_read_url(h.in.data ? h.in.data : "", h.in.len, &url, &err) != OPTT_OK ||
-		   optt_docker_key(url, &key, &err) != OPTT_OK) {
+	if (op->takes_url &&
+	    (optt_docker_read_url(h.in.data ? h.in.data : "", h.in.len, &url, &err) != OPTT_OK ||
+	     optt_docker_key(url, &key, &err) != OPTT_OK))
 		rc = fail(err.msg);
-	} else {
-		rc = strcmp(op, "get") == 0 ? cmd_get(&h, url, key) : cmd_erase(&h, key);
-	}
+	else
+		rc = op->fn(&h, url, key);
 out:
 	free(url);
 	free(key);

@@ -82,6 +82,18 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	return ask(prompt, 0, ret, err);
 }
 
+/* The OPTT user when no record names one: ask, as git asks for one. */
+static enum optt_status
+ask_user(void *arg, const struct optt_profile *p, char **ret, struct optt_err *err)
+{
+	struct helper *h = arg;
+	char prompt[512];
+
+	(void)p;
+	snprintf(prompt, sizeof(prompt), "Username for %s (OPTT): ", h->url);
+	return ask(prompt, 1, ret, err);
+}
+
 static const struct optt_profile *
 pick_profile(struct helper *h, const struct optt_conf *conf)
 {
@@ -95,48 +107,25 @@ pick_profile(struct helper *h, const struct optt_conf *conf)
 static int
 cmd_get(struct helper *h, const struct optt_profile *p)
 {
-	struct optt_cache cache;
-	struct optt_obtain ob;
+	struct optt_want w = { &h->log, 1, h->in.username, NULL, NULL, h };
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;
 	enum optt_status st;
-	char *subject = NULL, *prompt_user = NULL;
 
-	optt_cache_init(&cache);
 	optt_token_init(&t);
 	optt_err_init(&err);
 	optt_buf_init(&out, 64 * 1024);
 	snprintf(h->url, sizeof(h->url), "%s://%s", h->in.protocol ? h->in.protocol : "https",
 		 h->in.host ? h->in.host : p->name);
-	if ((st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), &h->log,
-				  &err)) != OPTT_OK)
-		goto fail;
-	optt_obtain_init(&ob);
-	ob.cache = &cache;
-	ob.grant.log = &h->log;
-	ob.grant.use_env = 1;
-	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
-		/* the OPTT user: git's user name when it is not the reporting
-		 * name, else the one user with a cached record, else ask */
-		st = optt_obtain_pick_subject(p, &cache, h->in.username, &subject, &err);
-		if (st == OPTT_REJECTED && h->may_prompt) {
-			char prompt[512];
-
-			snprintf(prompt, sizeof(prompt), "Username for %s (OPTT): ", h->url);
-			if ((st = ask(prompt, 1, &prompt_user, &err)) == OPTT_OK)
-				st = optt_str_set(&subject, prompt_user) == 0 ? OPTT_OK : OPTT_NOMEM;
-		}
-		if (st != OPTT_OK)
-			goto fail;
-		if (h->may_prompt) {
-			ob.get_password = ask_password;
-			ob.arg = h;
-		}
+	/* the OPTT user: git's user name when it is not the reporting name,
+	 * else the one user with a cached record, else ask (when git may) */
+	if (h->may_prompt) {
+		w.ask_user = ask_user;
+		w.get_password = ask_password;
 	}
-	if ((st = optt_obtain_token(&ob, p, subject, &t, &err)) != OPTT_OK)
+	if ((st = optt_obtain_for(p, &w, &t, NULL, &err)) != OPTT_OK)
 		goto fail;
-
 	if ((st = optt_git_answer(&h->in, p, &t, &out, &err)) != OPTT_OK)
 		goto fail;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
@@ -152,10 +141,7 @@ fail:
 		say(err.msg);
 out:
 	optt_buf_clear(&out);
-	optt_free_str(&subject);
-	optt_free_str(&prompt_user);
 	optt_token_clear(&t);
-	optt_cache_close(&cache);
 	return 0;
 }
 
@@ -181,6 +167,17 @@ cmd_erase(struct helper *h, const struct optt_profile *p)
 	return 0;
 }
 
+/* the operations of gitcredentials(7); others are ignored, as git asks */
+static const struct op {
+	const char *name;
+	int (*fn)(struct helper *h, const struct optt_profile *p); /* NULL: nothing to do */
+	int checks_target; /* answers only for a protocol and path we serve */
+} ops[] = {
+	{ "get", cmd_get, 1 },
+	{ "store", NULL, 0 }, /* the helper stores what it mints itself */
+	{ "erase", cmd_erase, 0 },
+};
+
 static void
 usage(void)
 {
@@ -199,11 +196,13 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct optt_profile *p;
+	const struct op *op = NULL;
 	struct optt_conf conf;
 	struct optt_err err;
 	struct helper h;
-	const char *op, *tp;
+	const char *tp;
 	enum optt_status st;
+	size_t i;
 	int ch, rc = 0;
 
 	umask(077);
@@ -234,8 +233,10 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	op = argv[optind];
-	if (strcmp(op, "get") != 0 && strcmp(op, "store") != 0 && strcmp(op, "erase") != 0)
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && op == NULL; i++)
+		if (strcmp(argv[optind], ops[i].name) == 0)
+			op = &ops[i];
+	if (op == NULL)
 		return 0; /* git may add operations: unknown ones are ignored, per gitcredentials(7) */
 	h.log.fn = h.verbose ? optt_log_stderr : NULL;
 	optt_err_init(&err);
@@ -244,9 +245,9 @@ main(int argc, char **argv)
 		say(err.msg);
 		goto out;
 	}
-	if (strcmp(op, "store") == 0)
-		goto out; /* the helper stores what it mints itself */
-	if (strcmp(op, "get") == 0 && (st = optt_git_check_target(&h.in, &err)) != OPTT_OK) {
+	if (op->fn == NULL)
+		goto out;
+	if (op->checks_target && (st = optt_git_check_target(&h.in, &err)) != OPTT_OK) {
 		if (st != OPTT_DENIED || h.verbose)
 			say(err.msg); /* denied: git hears nothing and goes on */
 		goto out;
@@ -262,7 +263,7 @@ main(int argc, char **argv)
 	}
 	tp = getenv("GIT_TERMINAL_PROMPT");
 	h.may_prompt = !(tp != NULL && strcmp(tp, "0") == 0);
-	rc = strcmp(op, "get") == 0 ? cmd_get(&h, p) : cmd_erase(&h, p);
+	rc = op->fn(&h, p);
 out:
 	optt_git_cred_clear(&h.in);
 	optt_conf_clear(&conf);
