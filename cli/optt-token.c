@@ -20,13 +20,9 @@
 #include <unistd.h>
 
 #include "cli/redirect.h"
-#include "common/cache.h"
-#include "common/conf.h"
+#include "common/optt.h"
 #include "common/http.h"
-#include "common/mem.h"
-#include "common/obtain.h"
 #include "common/pkce.h"
-#include "common/prompt.h"
 
 #define REDIRECT_WAIT_S 300
 

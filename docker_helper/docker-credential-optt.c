@@ -1,5 +1,5 @@
 /*
- * front.c - docker-credential-optt, the program docker clients run.  It
+ * docker-credential-optt.c - docker-credential-optt, the program docker clients run.  It
  * answers `get` for a profile registry from a still-valid cached token
  * without loading libcurl, GLib or libsecret, and hands everything else
  * (stored credentials, refresh, store, erase, list) to the full helper
@@ -13,10 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
-#include "common/conf.h"
-#include "common/lookup.h"
-#include "common/handoff.h"
-#include "common/mem.h"
+#include "common/optt.h"
 #include "docker_helper/dockerproto.h"
 
 #define FULL "optt-docker-helper"

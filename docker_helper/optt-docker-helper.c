@@ -1,5 +1,7 @@
 /*
- * docker-credential-optt - docker credential helper (SPEC §7).
+ * optt-docker-helper.c - the full docker credential helper (SPEC §7),
+ * which docker-credential-optt hands over to for everything but a cached
+ * profile token (installed in $(libexecdir)/optt-auth).
  *
  *   docker-credential-optt get|store|erase|list|version
  *
@@ -18,13 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/cache.h"
-#include "common/conf.h"
+#include "common/optt.h"
 #include "docker_helper/dockerstore.h"
-#include "common/handoff.h"
 #include "common/jsonutil.h"
-#include "common/mem.h"
-#include "common/obtain.h"
 #include "docker_helper/dockerproto.h"
 
 #define NOT_FOUND "credentials not found in native keychain"

@@ -1,5 +1,5 @@
 /*
- * front.c - git-credential-optt, the program git runs.  It answers `get`
+ * git-credential-optt.c - git-credential-optt, the program git runs.  It answers `get`
  * from a still-valid cached token without loading libcurl, GLib or
  * libsecret (a plain file read in $XDG_RUNTIME_DIR), says nothing for
  * hosts no profile serves, ignores `store`, and hands everything else to
@@ -12,10 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
-#include "common/conf.h"
-#include "common/lookup.h"
-#include "common/handoff.h"
-#include "common/mem.h"
+#include "common/optt.h"
 #include "git_helper/gitproto.h"
 
 #define FULL "optt-git-helper"

@@ -1,7 +1,9 @@
 /*
- * git-credential-optt - git credential helper (SPEC §6).
+ * optt-git-helper.c - the full git credential helper (SPEC §6), which
+ * git-credential-optt hands over to when no valid token is cached (same
+ * arguments, same input; installed in $(libexecdir)/optt-auth).
  *
- *   git-credential-optt [--profile NAME] get|store|erase
+ *   git-credential-optt [--profile NAME] [-v] get|store|erase
  *
  * get: for a configured host, print a Bearer or Basic answer with a token
  * from the cache (refreshed or granted as needed); for any other host,
@@ -20,12 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/cache.h"
-#include "common/conf.h"
-#include "common/handoff.h"
-#include "common/mem.h"
-#include "common/obtain.h"
-#include "common/prompt.h"
+#include "common/optt.h"
 #include "git_helper/gitproto.h"
 
 struct helper {

@@ -25,9 +25,7 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	f->dir = tu_tmpdir();
-	snprintf(f->cdir, sizeof(f->cdir), "%s/optt", f->dir);
-	setenv("XDG_RUNTIME_DIR", f->dir, 1);
+	f->dir = tu_runtime_dir(f->cdir, sizeof(f->cdir));
 	optt_cache_init(&f->c);
 	optt_err_init(&f->err);
 	*state = f;

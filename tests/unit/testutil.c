@@ -21,6 +21,16 @@ tu_tmpdir(void)
 	return strdup(d);
 }
 
+char *
+tu_runtime_dir(char *cdir, size_t n)
+{
+	char *d = tu_tmpdir();
+
+	snprintf(cdir, n, "%s/optt", d);
+	setenv("XDG_RUNTIME_DIR", d, 1);
+	return d;
+}
+
 static int
 rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
