@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "cli/redirect.h"
-#include "common/optt.h"
 #include "common/http.h"
+#include "common/optt.h"
 #include "common/pkce.h"
 
 #define REDIRECT_WAIT_S 300
@@ -242,7 +242,7 @@ cmd_get(struct cli *c, int argc, char **argv)
 		st = OPTT_CONFIG;
 		goto out;
 	}
-	if ((st = optt_obtain_for(p, &w, &t, NULL, &err)) != OPTT_OK)
+	if ((st = optt_obtain_for(p, &w, &t, &err)) != OPTT_OK)
 		goto out;
 	printf("%s\n", t.access_token); /* -- secret-ok: printing the token is what get is for */
 	if (fflush(stdout) != 0)

@@ -143,7 +143,7 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 	GHashTable *attrs = attrs_new(profile, NULL), *ia;
 	GError *ge = NULL;
 	GList *items, *i;
-	char **list = NULL, **nl = NULL;
+	char **list = NULL, **nl;
 	const char *s;
 	enum optt_status st = OPTT_OK;
 	size_t n = 0;
@@ -155,12 +155,14 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
 		ia = secret_item_get_attributes(i->data);
 		s = ia != NULL ? g_hash_table_lookup(ia, "subject") : NULL;
-		if (s != NULL && (nl = realloc(list, (n + 1) * sizeof(*list))) != NULL)
-			list = nl;
-		if (s != NULL && (nl == NULL || (list[n] = strdup(s)) == NULL))
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		else if (s != NULL)
-			n++;
+		if (s != NULL) {
+			if ((nl = realloc(list, (n + 1) * sizeof(*list))) != NULL)
+				list = nl;
+			if (nl == NULL || (list[n] = strdup(s)) == NULL)
+				st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+			else
+				n++;
+		}
 		if (ia != NULL)
 			g_hash_table_unref(ia);
 	}

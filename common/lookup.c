@@ -94,9 +94,8 @@ optt_lookup_token(const struct optt_profile *p, const char *subject, struct optt
 		st = load_valid(dirfd, p, subject, ret, &hit);
 	if (st == OPTT_OK && hit && ret_subject != NULL && (*ret_subject = optt_strdup(subject)) == NULL)
 		st = OPTT_NOMEM;
-	if (st != OPTT_OK && st != OPTT_NOMEM)
-		st = OPTT_REJECTED;
-	else if (st == OPTT_OK && !hit)
+	/* the header's promise: a token, no memory, or a miss (anything else) */
+	if (st != OPTT_NOMEM && !(st == OPTT_OK && hit))
 		st = OPTT_REJECTED;
 	if (st != OPTT_OK)
 		optt_token_clear(ret);

@@ -215,7 +215,7 @@ optt_obtain_forget_token(struct optt_cache *c, const struct optt_profile *p, con
 
 enum optt_status
 optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct optt_token *ret,
-		const char **ret_backend, struct optt_err *err)
+		struct optt_err *err)
 {
 	struct optt_cache cache;
 	struct optt_obtain ob;
@@ -223,13 +223,9 @@ optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct 
 	char *subject = NULL;
 
 	optt_cache_init(&cache);
-	if (ret_backend != NULL)
-		*ret_backend = "none";
 	if ((st = optt_cache_open(&cache, (enum optt_cache_mode)optt_pnum(p, OPTT_K_CACHE), w->log,
 				  err)) != OPTT_OK)
 		goto out;
-	if (ret_backend != NULL)
-		*ret_backend = optt_cache_backend(&cache);
 	optt_obtain_init(&ob);
 	ob.cache = &cache;
 	ob.grant.log = w->log;

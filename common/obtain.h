@@ -50,12 +50,10 @@ struct optt_want {
 /*
  * The whole "get" of every front end in one call: open the profile's
  * cache, pick the subject (optt_obtain_pick_subject, then ask_user),
- * obtain (optt_obtain_token).  *ret_backend, if not NULL, names the cache
- * backend used ("keyring", "file", "none").
+ * obtain (optt_obtain_token).
  */
 enum optt_status optt_obtain_for(const struct optt_profile *p, const struct optt_want *w,
-				 struct optt_token *ret, const char **ret_backend,
-				 struct optt_err *err);
+				 struct optt_token *ret, struct optt_err *err);
 
 
 enum optt_status optt_obtain_token(struct optt_obtain *o, const struct optt_profile *p,

@@ -58,7 +58,7 @@
  *	optt_err_init(&err);
  *	optt_token_init(&t);
  *	optt_conf_load_user(&conf, NULL, &err);
- *	if (optt_obtain_for(optt_conf_profile(&conf, "optt"), &w, &t, NULL, &err) == OPTT_OK)
+ *	if (optt_obtain_for(optt_conf_profile(&conf, "optt"), &w, &t, &err) == OPTT_OK)
  *		puts(t.access_token);
  *	optt_token_clear(&t);   // wipes
  *	optt_conf_clear(&conf);

@@ -20,10 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/optt.h"
-#include "docker_helper/dockerstore.h"
 #include "common/jsonutil.h"
+#include "common/optt.h"
 #include "docker_helper/dockerproto.h"
+#include "docker_helper/dockerstore.h"
 
 #define NOT_FOUND "credentials not found in native keychain"
 
@@ -71,7 +71,7 @@ get_profile(struct helper *h, const struct optt_profile *p, const char *url)
 	optt_token_init(&t);
 	optt_err_init(&err);
 	optt_buf_init(&out, 64 * 1024);
-	st = optt_obtain_for(p, &w, &t, NULL, &err);
+	st = optt_obtain_for(p, &w, &t, &err);
 	if (st == OPTT_OK)
 		st = optt_docker_format_get(url, optt_pstr(p, OPTT_K_USERNAME), t.access_token, &out, &err);
 	rc = st == OPTT_OK ? write_out(&out) : fail(err.msg);

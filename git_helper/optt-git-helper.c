@@ -121,7 +121,7 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 		w.ask_user = ask_user;
 		w.get_password = ask_password;
 	}
-	if ((st = optt_obtain_for(p, &w, &t, NULL, &err)) != OPTT_OK)
+	if ((st = optt_obtain_for(p, &w, &t, &err)) != OPTT_OK)
 		goto fail;
 	if ((st = optt_git_answer(&h->in, p, &t, &out, &err)) != OPTT_OK)
 		goto fail;

@@ -39,7 +39,7 @@ test_parse(void **state)
 	/* a value keeps everything after the first '=' */
 	assert_int_equal(parse("password=a=b=c\n", &c), OPTT_OK);
 	assert_string_equal(c.password, "a=b=c");
-	/* no trailing newline is fine; CR LF is not git's, the CR stays out of keys */
+	/* the last line needs no newline */
 	assert_int_equal(parse("host=h", &c), OPTT_OK);
 	assert_string_equal(c.host, "h");
 	assert_int_equal(parse("wwwauth[]=Basic realm=\"x\"\n", &c), OPTT_OK);
