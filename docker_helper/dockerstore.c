@@ -186,8 +186,7 @@ static const SecretSchema docker_schema = {
 #define DOCKER_LABEL "Docker Credentials"
 
 static enum optt_status
-kr_load_all(SecretService *svc, struct optt_stored_creds *ret,
-			    struct optt_err *err)
+kr_load_all(SecretService *svc, struct optt_stored_creds *ret, struct optt_err *err)
 {
 	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal), *ia;
 	GError *ge = NULL;
@@ -235,8 +234,8 @@ kr_delete(SecretService *svc, const char *server, struct optt_err *err)
 }
 
 static enum optt_status
-kr_store(SecretService *svc, const char *server, const char *username,
-			 const char *secret, struct optt_err *err)
+kr_store(SecretService *svc, const char *server, const char *username, const char *secret,
+	 struct optt_err *err)
 {
 	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
 	GError *ge = NULL;
@@ -258,7 +257,8 @@ kr_store(SecretService *svc, const char *server, const char *username,
 /* --- dispatch ------------------------------------------------------------- */
 
 enum optt_status
-optt_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret, struct optt_err *err)
+optt_dockerstore_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
+			  struct optt_err *err)
 {
 	struct credfile f;
 	enum optt_status st;
@@ -294,8 +294,9 @@ in_list(const char *s, const char *const *list, size_t n)
 }
 
 enum optt_status
-optt_creds_replace(struct optt_cache *c, const char *const *servers, size_t n, const char *server,
-		   const char *username, const char *secret, struct optt_err *err)
+optt_dockerstore_replace(struct optt_cache *c, const char *const *servers, size_t n,
+			 const char *server, const char *username, const char *secret,
+			 struct optt_err *err)
 {
 	struct optt_stored_creds all = { NULL, 0 }, keep = { NULL, 0 };
 	struct credfile f;

@@ -34,12 +34,12 @@ void optt_stored_creds_free(struct optt_stored_creds *cs);
 
 /* Every stored credential, secrets included.  OPTT_NOMEM rather than a
  * shortened list; a damaged file: OPTT_SYSTEM (and it is left alone). */
-enum optt_status optt_creds_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
-				     struct optt_err *err);
+enum optt_status optt_dockerstore_load_all(struct optt_cache *c, struct optt_stored_creds *ret,
+					   struct optt_err *err);
 /* Delete the credentials whose server is one of servers[0..n) (exact),
  * then store (server, username, secret) unless server is NULL. */
-enum optt_status optt_creds_replace(struct optt_cache *c, const char *const *servers, size_t n,
-				    const char *server, const char *username,
-				    const char *secret, struct optt_err *err);
+enum optt_status optt_dockerstore_replace(struct optt_cache *c, const char *const *servers,
+					  size_t n, const char *server, const char *username,
+					  const char *secret, struct optt_err *err);
 
 #endif

@@ -98,7 +98,7 @@ cmd_get(struct helper *h, const char *url, const char *key)
 	optt_err_init(&err);
 	optt_buf_init(&out, 64 * 1024);
 	if ((st = open_store(h, &cache, &err)) == OPTT_OK)
-		st = optt_creds_load_all(&cache, &all, &err);
+		st = optt_dockerstore_load_all(&cache, &all, &err);
 	for (i = 0; st == OPTT_OK && rc < 0 && i < all.n; i++) {
 		char *k = NULL;
 
@@ -127,7 +127,7 @@ same_key(struct optt_cache *cache, const char *key, struct optt_stored_creds *al
 
 	*ret = NULL;
 	*ret_n = 0;
-	if ((st = optt_creds_load_all(cache, all, err)) != OPTT_OK)
+	if ((st = optt_dockerstore_load_all(cache, all, err)) != OPTT_OK)
 		return st;
 	if (all->n > 0 && (*ret = calloc(all->n, sizeof(**ret))) == NULL)
 		return optt_err_set(err, OPTT_NOMEM, "out of memory");
@@ -164,7 +164,7 @@ cmd_store(struct helper *h, const char *no_url, const char *no_key)
 		goto out; /* a profile registry: its token is minted, not stored */
 	if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
 	    (st = same_key(&cache, key, &all, &servers, &n, &err)) == OPTT_OK)
-		st = optt_creds_replace(&cache, servers, n, in.server_url, in.username, in.secret, &err);
+		st = optt_dockerstore_replace(&cache, servers, n, in.server_url, in.username, in.secret, &err);
 out:
 	free(servers);
 	free(key);
@@ -199,7 +199,7 @@ cmd_erase(struct helper *h, const char *no_url, const char *key)
 		optt_cache_list_free(subjects, n);
 	} else if ((st = open_store(h, &cache, &err)) == OPTT_OK &&
 		   (st = same_key(&cache, key, &all, &servers, &n, &err)) == OPTT_OK) {
-		st = n > 0 ? optt_creds_replace(&cache, servers, n, NULL, NULL, NULL, &err) : OPTT_OK;
+		st = n > 0 ? optt_dockerstore_replace(&cache, servers, n, NULL, NULL, NULL, &err) : OPTT_OK;
 	}
 	free(servers);
 	optt_stored_creds_free(&all);
@@ -244,7 +244,7 @@ cmd_list(struct helper *h, const char *no_url, const char *no_key)
 		}
 	}
 	if ((st = open_store(h, &cache, &err)) == OPTT_OK)
-		st = optt_creds_load_all(&cache, &all, &err);
+		st = optt_dockerstore_load_all(&cache, &all, &err);
 	for (i = 0; st == OPTT_OK && i < all.n; i++) {
 		char *k = NULL;
 
