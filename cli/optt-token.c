@@ -35,6 +35,8 @@ struct cli {
 	const char *username;
 	const char *code_arg;
 	int password_stdin;
+	int pam;          /* check-config --pam */
+	const char *conf_path; /* the file read for --pam */
 };
 
 static int
@@ -296,7 +298,8 @@ status_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 	optt_token_init(&t);
 	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
 		return st;
-	if ((st = optt_cache_list(&cache, p->name, &list, &n, err)) != OPTT_OK)
+	if ((st = optt_session_claim(&cache, p, &n, err)) != OPTT_OK ||
+	    (st = optt_cache_list(&cache, p->name, &list, &n, err)) != OPTT_OK)
 		goto out;
 	if (n == 0)
 		printf("profile: %s\n  backend: %s\n  no cached token\n", p->name, optt_cache_backend(&cache));
@@ -338,7 +341,9 @@ logout_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 
 	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
 		return st;
-	if ((st = optt_cache_list(&cache, p->name, &list, &n, err)) == OPTT_OK)
+	/* a login's token not yet claimed goes too (SPEC §11) */
+	if ((st = optt_session_discard(p, err)) == OPTT_OK &&
+	    (st = optt_cache_list(&cache, p->name, &list, &n, err)) == OPTT_OK)
 		for (i = 0; i < n && st == OPTT_OK; i++)
 			if ((st = optt_cache_remove(&cache, p->name, list[i], err)) == OPTT_OK)
 				fprintf(stderr, "optt: logged out: profile %s, subject %s\n", p->name, list[i]);
@@ -359,6 +364,68 @@ cmd_logout(struct cli *c, int argc, char **argv)
 	return each_profile(c, argc, argv, logout_one);
 }
 
+/* the state directory of a PAM key: what a login would find there */
+static void
+pam_dir_line(const char *what, const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		printf("  %s: %s (made by the first login that needs it)\n", what, path);
+	else if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 022))
+		printf("  %s: %s: REFUSED by the module (not a root-owned directory closed to writers)\n",
+		       what, path);
+	else
+		printf("  %s: %s (root, %03o)\n", what, path, (unsigned)(sb.st_mode & 0777));
+}
+
+/* check-config --pam: the file as pam_optt reads it, and what a login does */
+static int
+check_pam(struct cli *c, const char *only)
+{
+	const struct optt_profile *p;
+	size_t i, usable = 0;
+	char buf[1024];
+
+	printf("file: %s (root-owned, not writable by group or others, not a symbolic link: OK)\n",
+	       c->conf_path);
+	for (i = 0; i < c->conf.nprofiles; i++) {
+		p = &c->conf.profiles[i];
+		if (only != NULL && strcmp(p->name, only) != 0)
+			continue;
+		if (optt_pnum(p, OPTT_K_GRANT) != OPTT_GRANT_PASSWORD) {
+			printf("profile %s: NOT usable by pam_optt (grant = %s; the module needs the password grant)\n",
+			       p->name, optt_enum_name(OPTT_K_GRANT, optt_pnum(p, OPTT_K_GRANT)));
+			continue;
+		}
+		usable++;
+		printf("profile %s: usable by pam_optt profile=%s\n", p->name, p->name);
+		printf("  a login: one POST to %s (%s dialect), at most %ld s, CA %s, proxy %s\n",
+		       optt_key_display(p, OPTT_K_TOKEN_URL, buf, sizeof(buf)),
+		       optt_enum_name(OPTT_K_DIALECT, optt_pnum(p, OPTT_K_DIALECT)),
+		       optt_pnum(p, OPTT_K_TIMEOUT),
+		       optt_pset(p, OPTT_K_CAFILE) ? optt_pstr(p, OPTT_K_CAFILE)
+		       : optt_pset(p, OPTT_K_CAPATH) ? optt_pstr(p, OPTT_K_CAPATH) : "the system store",
+		       optt_pset(p, OPTT_K_PROXY) && optt_pstr(p, OPTT_K_PROXY)[0] ? "from the file" : "none");
+		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: "
+		       "PAM_AUTHINFO_UNAVAIL (or the offline verifier with offline=)\n");
+		pam_dir_line("offline verifiers (offline=)", optt_pstr(p, OPTT_K_OFFLINE_DIR));
+		pam_dir_line("back-off and session tokens (outage_backoff=, session_token)",
+			     optt_pstr(p, OPTT_K_RUN_DIR));
+	}
+	if (only != NULL && optt_conf_profile(&c->conf, only) == NULL) {
+		fprintf(stderr, "optt: %s has no profile '%.64s'\n", c->conf_path, only);
+		return 2;
+	}
+	if (usable == 0) {
+		fprintf(stderr, "optt: %s: no profile pam_optt can use (none with the password grant)\n",
+			c->conf_path);
+		return 2;
+	}
+	fprintf(stderr, "optt: configuration OK for pam_optt: %s\n", c->conf_path);
+	return 0;
+}
+
 static int
 cmd_check_config(struct cli *c, int argc, char **argv)
 {
@@ -367,6 +434,11 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 	char buf[1024];
 	size_t i, k;
 
+	if (c->pam) {
+		if (argc > 1)
+			return usage_error("check-config --pam takes at most one profile");
+		return check_pam(c, argc ? argv[0] : NULL);
+	}
 	(void)argv;
 	if (argc > 0)
 		return usage_error("check-config takes no argument");
@@ -392,7 +464,7 @@ static const struct command {
 	{ "get", cmd_get, "u" },
 	{ "status", cmd_status, "" },
 	{ "logout", cmd_logout, "" },
-	{ "check-config", cmd_check_config, "" },
+	{ "check-config", cmd_check_config, "P" },
 };
 
 static void
@@ -407,6 +479,9 @@ help(void)
 	       "  status [PROFILE]   show cached tokens (never a secret)\n"
 	       "  logout [PROFILE]   delete cached tokens\n"
 	       "  check-config       parse the configuration, print it with secrets masked\n"
+	       "  check-config --pam [PROFILE]\n"
+	       "                     check the file as pam_optt.so reads it (--config PATH, else\n"
+	       "                     " SYSCONFDIR "/optt/optt.conf) and say what a login would do\n"
 	       "\n"
 	       "options: --config PATH, -v/--verbose, --help, --version\n"
 	       "exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable, 4 bad response\n");
@@ -423,6 +498,7 @@ main(int argc, char **argv)
 		{ "username", required_argument, NULL, 'u' },
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "code", required_argument, NULL, 'c' },
+		{ "pam", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = NULL;
@@ -481,20 +557,32 @@ main(int argc, char **argv)
 		case 'c':
 			c.code_arg = optarg;
 			break;
+		case 'P':
+			c.pam = 1;
+			break;
 		case 'C':
 			c.config = optarg;
 			break;
 		default:
 			return usage_error("unknown option");
 		}
-		if ((ch == 'u' || ch == 'p' || ch == 'c') && strchr(cmd->opts, ch) == NULL) {
+		if ((ch == 'u' || ch == 'p' || ch == 'c' || ch == 'P') && strchr(cmd->opts, ch) == NULL) {
 			fprintf(stderr, "optt: %s does not take that option (see optt-token --help)\n",
 				cmd->name);
 			return 2;
 		}
 	}
 	c.log.fn = c.verbose ? optt_log_stderr : NULL;
-	if ((st = optt_conf_load_user(&c.conf, c.config, &err)) != OPTT_OK) {
+	if (c.pam) {
+		/* the PAM module's rules: its file only, root's, no user file */
+		c.conf_path = c.config != NULL ? c.config : SYSCONFDIR "/optt/optt.conf";
+		st = optt_conf_load_file(&c.conf, c.conf_path, OPTT_CONF_PAM, &err);
+		if (st == OPTT_OK)
+			st = optt_conf_finish(&c.conf, &err);
+	} else {
+		st = optt_conf_load_user(&c.conf, c.config, &err);
+	}
+	if (st != OPTT_OK) {
 		rc = fail(st, &err);
 		goto out;
 	}

@@ -29,6 +29,15 @@
 #define SYSCONFDIR "/etc"
 #endif
 
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+/* SPEC §11: the PAM module's state; run_dir also holds the sessions' tokens */
+#define OPTT_DEFAULT_OFFLINE_DIR LOCALSTATEDIR "/lib/optt/offline"
+#define OPTT_DEFAULT_RUN_DIR RUNSTATEDIR "/optt"
 #define MAX_PROFILES 256
 #define MAX_INI_LINE 197 /* inih's line buffer is 200 bytes with CR LF NUL */
 
@@ -97,6 +106,8 @@ static const struct keydef {
 	[OPTT_K_CAPATH] = { "capath", KT_PATH, NULL, 0, 0 },
 	[OPTT_K_PROXY] = { "proxy", KT_STR, NULL, 0, 0 },
 	[OPTT_K_PKCE] = { "pkce", KT_ENUM, pkces, 0, 0 },
+	[OPTT_K_OFFLINE_DIR] = { "offline_dir", KT_PATH, NULL, 0, 0 },
+	[OPTT_K_RUN_DIR] = { "run_dir", KT_PATH, NULL, 0, 0 },
 };
 
 int
@@ -618,7 +629,9 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 	    (st = set_default(p, OPTT_K_REFRESH_MARGIN, "60", &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_DEFAULT_TTL, "300", &e)) != OPTT_OK ||
 	    (st = set_default(p, OPTT_K_TIMEOUT, "15", &e)) != OPTT_OK ||
-	    (st = set_default(p, OPTT_K_PKCE, "auto", &e)) != OPTT_OK)
+	    (st = set_default(p, OPTT_K_PKCE, "auto", &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_OFFLINE_DIR, OPTT_DEFAULT_OFFLINE_DIR, &e)) != OPTT_OK ||
+	    (st = set_default(p, OPTT_K_RUN_DIR, OPTT_DEFAULT_RUN_DIR, &e)) != OPTT_OK)
 		goto out;
 	grant = optt_pnum(p, OPTT_K_GRANT);
 

@@ -102,3 +102,73 @@ out:
 		close(fd);
 	return st;
 }
+
+/* one component below dirfd: opened (created if missing) and checked */
+static int
+rootdir_step(int dirfd, const char *name, mode_t mode, int last, const char **why)
+{
+	struct stat sb;
+	int fd, made = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirat(dirfd, name, last ? mode : 0755) != 0 && errno != EEXIST) {
+			*why = strerror(errno);
+			return -1;
+		}
+		made = 1;
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		*why = errno == ELOOP || errno == ENOTDIR ? "not a directory (symbolic link?)" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || sb.st_uid != 0) {
+		*why = "not owned by root";
+	} else if ((sb.st_mode & (S_IWGRP | S_IWOTH)) && (last || !(sb.st_mode & S_ISVTX))) {
+		*why = "writable by group or others";
+	} else if (last && made && fchmod(fd, mode) != 0) {
+		*why = strerror(errno);
+	} else if (last && !made && (sb.st_mode & 077 & ~mode)) {
+		*why = "open to group or others beyond what it should be";
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+enum optt_status
+optt_fs_open_rootdir(const char *path, mode_t mode, int *ret_fd, struct optt_err *err)
+{
+	char name[256];
+	const char *p = path, *why = NULL;
+	size_t n;
+	int fd, next;
+
+	if (path[0] != '/')
+		return optt_err_set(err, OPTT_CONFIG, "%.200s: not an absolute path", path);
+	if ((fd = rootdir_step(AT_FDCWD, "/", 0755, 0, &why)) < 0)
+		return optt_err_set(err, OPTT_SYSTEM, "/: refused: %s", why);
+	for (;;) {
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n >= sizeof(name) || (n == 2 && p[0] == '.' && p[1] == '.') || (n == 1 && p[0] == '.')) {
+			close(fd);
+			return optt_err_set(err, OPTT_CONFIG, "%.200s: not a plain absolute path", path);
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		next = rootdir_step(fd, name, mode, p[n + strspn(p + n, "/")] == '\0', &why);
+		close(fd);
+		if (next < 0)
+			return optt_err_set(err, OPTT_SYSTEM, "%.*s: refused: %s", (int)(p - path + (long)n),
+					    path, why);
+		fd = next;
+		p += n;
+	}
+	*ret_fd = fd;
+	return OPTT_OK;
+}

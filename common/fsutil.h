@@ -33,4 +33,14 @@ enum optt_status optt_fs_read(const char *path, size_t max, unsigned flags,
 enum optt_status optt_fs_check(const char *path, const struct stat *st,
 			       unsigned flags, struct optt_err *err);
 
+/* Open (creating what is missing) the directory at the absolute path
+ * for root's own state (SPEC §11): every component is opened with
+ * O_NOFOLLOW from "/" down and must be owned by root and not writable by
+ * group or others (a sticky directory such as /tmp is allowed above the
+ * last component); the last must grant group and others nothing beyond
+ * mode.  Missing directories are created (the last with mode, the others
+ * 0755).  OPTT_SYSTEM with a message naming the component. */
+enum optt_status optt_fs_open_rootdir(const char *path, mode_t mode, int *ret_fd,
+				      struct optt_err *err);
+
 #endif

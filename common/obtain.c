@@ -7,6 +7,7 @@
 #include "common/dialect.h"
 #include "common/mem.h"
 #include "common/obtain.h"
+#include "common/session.h"
 
 void
 optt_obtain_init(struct optt_obtain *o)
@@ -231,6 +232,11 @@ optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct 
 	ob.grant.log = w->log;
 	ob.grant.use_env = w->use_env;
 	if (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD) {
+		size_t claimed;
+
+		/* the login's token, if pam_optt left one (SPEC §11) */
+		if ((st = optt_session_claim(&cache, p, &claimed, err)) != OPTT_OK)
+			goto out;
 		st = optt_obtain_pick_subject(p, &cache, w->user_hint, &subject, err);
 		if (st == OPTT_REJECTED && w->ask_user != NULL)
 			st = w->ask_user(w->arg, p, &subject, err);

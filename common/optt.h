@@ -13,19 +13,24 @@
  *
  * The three libraries, by what each may load:
  *
- *   libopttcore    status, mem, log, fsutil, conf, url, http (libcurl,
- *                  OpenSSL), dialect, jsonutil, token, jwt, grant, pkce.
+ *   libopttcore    status, mem, log, fsutil (trusted files, root's
+ *                  state directories), conf, url, http (libcurl,
+ *                  OpenSSL), dialect, jsonutil, token, jwt, grant, pkce;
+ *                  and the file layer both sides share: privdir (private
+ *                  directories and files), cache_dir (the cache
+ *                  directory's layout), cache_record (the record codec).
  *                  Safe inside sshd: no GLib, no D-Bus, nothing read from
  *                  the caller's environment when a request is hermetic
- *                  (http.h).  The PAM module links this alone.
- *   libopttlookup  privdir (private directories and files), cache_dir
- *                  (the cache directory's layout), cache_record (the
- *                  record codec), lookup (a still-valid cached token),
- *                  handoff (exec the full helper).  The front programs
- *                  link it with --as-needed: a cached token is answered
- *                  without loading GLib or libcurl (tests/core/fastpath.sh).
+ *                  (http.h).  The PAM module links this alone (and
+ *                  libxcrypt for its offline verifiers).
+ *   libopttlookup  lookup (a still-valid cached token), handoff (exec the
+ *                  full helper).  The front programs link it with
+ *                  --as-needed: a cached token is answered without
+ *                  loading GLib or libcurl (tests/core/fastpath.sh).
  *   libopttuser    cache (backends file and keyring, libsecret), obtain
- *                  (lock, refresh, grant), prompt.  The full programs.
+ *                  (lock, refresh, grant), prompt, session (claim the
+ *                  token a pam_optt login handed over, SPEC §11).  The
+ *                  full programs.
  *
  * No header includes one from a library above its own; no file of
  * common/ is used by one front end only (docker's stored credentials are
@@ -45,7 +50,9 @@
  *   optt_cache_open, _load, _store, _remove, _list (cache.h)
  *       status, logout and erase
  *   optt_grant_run (grant.h)
- *       the PAM module: one grant, no cache
+ *       the PAM module: one grant, no cache; with session_token it
+ *       leaves the record for the user (session.h), whose programs'
+ *       optt_obtain_for takes it into their cache (optt_session_claim)
  *
  * Example: the CLI's `optt-token get PROFILE`, error handling elided:
  *
@@ -85,5 +92,6 @@
 #include "common/cache.h"
 #include "common/obtain.h"
 #include "common/prompt.h"
+#include "common/session.h"
 
 #endif

@@ -4,13 +4,15 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pam_module/args.h"
 
+/* whole decimal number in [min, max] */
 static int
-parse_timeout(const char *s, long *ret)
+parse_num(const char *s, long min, long max, long *ret)
 {
 	long v = 0;
 
@@ -20,12 +22,49 @@ parse_timeout(const char *s, long *ret)
 		if (*s < '0' || *s > '9')
 			return -1;
 		v = v * 10 + (*s - '0');
-		if (v > 300)
+		if (v > max)
 			return -1;
 	}
-	if (v < 1)
+	if (v < min)
 		return -1;
 	*ret = v;
+	return 0;
+}
+
+/* the numeric arguments: name=, range, where it goes, what it needs */
+static const struct num_arg {
+	const char *prefix;
+	long min, max;
+	size_t offset;
+	const char *why;
+} num_args[] = {
+	{ "timeout=", 1, 300, offsetof(struct pam_optt_args, timeout),
+	  "timeout= needs whole seconds from 1 to 300" },
+	{ "offline=", 1, 3650, offsetof(struct pam_optt_args, offline_days),
+	  "offline= needs whole days from 1 to 3650" },
+	{ "offline_max_failures=", 1, 1000, offsetof(struct pam_optt_args, offline_max_failures),
+	  "offline_max_failures= needs a whole number from 1 to 1000" },
+	{ "outage_backoff=", 1, 86400, offsetof(struct pam_optt_args, outage_backoff),
+	  "outage_backoff= needs whole seconds from 1 to 86400" },
+};
+
+/* 1 matched and parsed, 0 not a numeric argument, -1 malformed */
+static int
+parse_num_arg(const char *s, struct pam_optt_args *a, const char **why)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(num_args) / sizeof(num_args[0]); i++) {
+		n = strlen(num_args[i].prefix);
+		if (strncmp(s, num_args[i].prefix, n) != 0)
+			continue;
+		if (parse_num(s + n, num_args[i].min, num_args[i].max,
+			      (long *)(void *)((char *)a + num_args[i].offset)) != 0) {
+			*why = num_args[i].why;
+			return -1;
+		}
+		return 1;
+	}
 	return 0;
 }
 
@@ -63,8 +102,10 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 
 	memset(a, 0, sizeof(*a));
 	a->profile = "optt";
+	a->offline_max_failures = 5;
 	for (i = 0; i < argc; i++) {
 		const char *s = argv[i];
+		int r;
 
 		*bad = s;
 		*why = "unknown argument";
@@ -76,6 +117,11 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 			a->debug = 1;
 		} else if (strcmp(s, "ignore_unknown_user") == 0) {
 			a->ignore_unknown_user = 1;
+		} else if (strcmp(s, "session_token") == 0) {
+			a->session_token = 1;
+		} else if ((r = parse_num_arg(s, a, why)) != 0) {
+			if (r < 0)
+				return -1;
 		} else if (strncmp(s, "profile=", 8) == 0) {
 			a->profile = s + 8;
 			if (*a->profile == '\0') {
@@ -86,11 +132,6 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 			a->config = s + 7;
 			if (a->config[0] != '/') {
 				*why = "config= needs an absolute path";
-				return -1;
-			}
-		} else if (strncmp(s, "timeout=", 8) == 0) {
-			if (parse_timeout(s + 8, &a->timeout) != 0) {
-				*why = "timeout= needs whole seconds from 1 to 300";
 				return -1;
 			}
 		} else if (strncmp(s, "require_claim=", 14) == 0) {

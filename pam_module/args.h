@@ -22,6 +22,10 @@ struct pam_optt_args {
 	int debug;
 	int ignore_unknown_user;
 	long timeout;        /* 0: the profile's */
+	long offline_days;   /* offline=DAYS, 0: off (SPEC §11) */
+	long offline_max_failures; /* default 5 */
+	long outage_backoff; /* seconds, 0: off */
+	int session_token;
 	struct pam_optt_claim claims[PAM_OPTT_MAX_CLAIMS];
 	size_t nclaims;
 };

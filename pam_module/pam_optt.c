@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAM_SM_AUTH
@@ -35,6 +36,8 @@
 #include "common/status.h"
 #include "common/token.h"
 #include "pam_module/args.h"
+#include "pam_module/session_token.h"
+#include "pam_module/state.h"
 
 #ifndef PAM_OPTT_CONFIG
 #define PAM_OPTT_CONFIG SYSCONFDIR "/optt/optt.conf"
@@ -188,19 +191,123 @@ check_claims(struct attempt *a, const char *token)
 	return OPTT_OK;
 }
 
+static enum optt_status
+run_grant(struct attempt *a, const struct optt_profile *p, const char *user, const char *password,
+	  struct optt_token *tok)
+{
+	struct optt_grant_ctx ctx;
+	struct optt_grant_input in;
+	struct optt_err err;
+	struct optt_log log;
+	enum optt_status st;
+
+	optt_err_init(&err);
+	optt_grant_ctx_init(&ctx);
+	log.fn = log_debug_line;
+	log.ctx = a->pamh;
+	ctx.log = a->args.debug ? &log : NULL;
+	ctx.use_env = 0;
+	ctx.timeout = a->args.timeout;
+	memset(&in, 0, sizeof(in));
+	in.username = user;
+	in.password = password;
+	st = optt_grant_run(p, OPTT_OP_PASSWORD, &in, &ctx, tok, &err);
+	a->http_status = err.http_status;
+	optt_log_escape(a->error, sizeof(a->error), err.error, 0);
+	if (a->http_status > 0 && !optt_http_wipes_buffers())
+		pam_syslog(a->pamh, LOG_WARNING, "libcurl was initialised by another part of this "
+			   "process: its copies of the request are freed without wiping");
+	if (st != OPTT_OK && err.msg[0] != '\0') {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", err.msg);
+		a->detail = a->detail_buf;
+	}
+	return st;
+}
+
+/* a warning of ours that is not a decision (no outcome= field) */
+static void
+warn_state(struct attempt *a, const char *what, const struct optt_err *err)
+{
+	char msg[4 * sizeof(err->msg)];
+
+	optt_log_escape(msg, sizeof(msg), err->msg, 1);
+	pam_syslog(a->pamh, LOG_WARNING, "user=%s %s: %s", a->user, what, msg);
+}
+
+/* SPEC §11 after a full online success: the offline verifier and the
+ * session's token.  Neither can turn the success into a failure. */
+static void
+after_online_success(struct attempt *a, const struct optt_profile *p, const char *user,
+		     const char *password, const struct pam_optt_binding *bind,
+		     const struct optt_token *tok, int64_t now)
+{
+	struct optt_err err;
+
+	optt_err_init(&err);
+	if (a->args.offline_days > 0 &&
+	    pam_optt_offline_save(p, user, password, bind, now, &err) != OPTT_OK)
+		warn_state(a, "offline verifier not saved", &err);
+	optt_err_init(&err);
+	if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, tok, &err) != OPTT_OK)
+		warn_state(a, "session token not handed over", &err);
+}
+
+/* The provider is unavailable and offline= is on: the verifier decides. */
+static int
+offline_login(struct attempt *a, const struct optt_profile *p, const char *user,
+	      const char *password, const struct pam_optt_binding *bind, int64_t now)
+{
+	enum pam_optt_offline_result res;
+	struct optt_err err;
+	char why[160];
+	enum optt_status st;
+
+	optt_err_init(&err);
+	why[0] = '\0';
+	st = pam_optt_offline_check(p, user, password, bind, a->args.offline_days,
+				    a->args.offline_max_failures, now, &res, why, sizeof(why), &err);
+	if (st != OPTT_OK) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "offline: %.200s", err.msg);
+		a->detail = a->detail_buf;
+		return status_to_pam(a, st);
+	}
+	switch (res) {
+	case PAM_OPTT_OFFLINE_OK:
+		a->detail = "provider unavailable; offline verifier matched";
+		return decide(a, PAM_SUCCESS, LOG_NOTICE, "offline-success");
+	case PAM_OPTT_OFFLINE_WRONG:
+		a->detail = "provider unavailable; offline verifier did not match";
+		return decide(a, PAM_AUTH_ERR, LOG_NOTICE, "offline-rejected");
+	case PAM_OPTT_OFFLINE_LOCKED:
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "provider unavailable; %s", why);
+		a->detail = a->detail_buf;
+		return decide(a, PAM_MAXTRIES, LOG_WARNING, "offline-locked");
+	case PAM_OPTT_OFFLINE_NONE:
+		break;
+	}
+	{
+		char before[sizeof(a->detail_buf)];
+
+		snprintf(before, sizeof(before), "%s", a->detail != NULL ? a->detail : "provider unavailable");
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%.120s; %s", before, why);
+		a->detail = a->detail_buf;
+	}
+	return decide(a, PAM_AUTHINFO_UNAVAIL, LOG_ERR, "unavailable");
+}
+
 static int
 authenticate(struct attempt *a, int argc, const char **argv)
 {
 	struct optt_conf conf;
 	struct optt_err err;
-	struct optt_grant_ctx ctx;
-	struct optt_grant_input in;
 	struct optt_token tok;
-	struct optt_log log;
+	struct pam_optt_binding bind;
 	const struct optt_profile *p;
 	const char *user = NULL, *bad, *why, *password = NULL;
 	char *owned = NULL;
 	enum optt_status st;
+	int64_t now;
+	long since;
 	int r;
 
 	if (pam_optt_parse_args(argc, argv, &a->args, &bad, &why) != 0) {
@@ -235,6 +342,8 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	/* the admin's configuration only; checked before asking for a password */
 	optt_conf_init(&conf);
 	optt_err_init(&err);
+	optt_token_init(&tok);
+	memset(&bind, 0, sizeof(bind));
 	st = optt_conf_load_file(&conf, a->args.config ? a->args.config : PAM_OPTT_CONFIG,
 				 OPTT_CONF_PAM, &err);
 	if (st == OPTT_OK)
@@ -266,34 +375,45 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		goto out;
 	}
 
-	/* 4. one HTTPS password grant */
-	optt_grant_ctx_init(&ctx);
-	log.fn = log_debug_line;
-	log.ctx = a->pamh;
-	ctx.log = a->args.debug ? &log : NULL;
-	ctx.use_env = 0;
-	ctx.timeout = a->args.timeout;
-	memset(&in, 0, sizeof(in));
-	in.username = user;
-	in.password = password;
-	optt_token_init(&tok);
-	st = optt_grant_run(p, OPTT_OP_PASSWORD, &in, &ctx, &tok, &err);
-	a->http_status = err.http_status;
-	optt_log_escape(a->error, sizeof(a->error), err.error, 0);
-	if (a->http_status > 0 && !optt_http_wipes_buffers())
-		pam_syslog(a->pamh, LOG_WARNING, "libcurl was initialised by another part of this "
-			   "process: its copies of the request are freed without wiping");
-	if (st == OPTT_OK) {
-		st = check_claims(a, tok.access_token);
-	} else if (err.msg[0] != '\0') {
-		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", err.msg);
+	/* 4. one HTTPS password grant, unless an outage back-off is running */
+	now = (int64_t)time(NULL);
+	since = pam_optt_backoff_active(p, a->args.outage_backoff, now);
+	if (since >= 0) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf),
+			 "outage back-off: the provider was unavailable %ld s ago, no request", since);
 		a->detail = a->detail_buf;
+		st = OPTT_UNAVAILABLE;
+	} else {
+		st = run_grant(a, p, user, password, &tok);
+		if (a->args.outage_backoff > 0 && st == OPTT_UNAVAILABLE)
+			pam_optt_backoff_mark(p, now);
+		else if (a->args.outage_backoff > 0 &&
+			 (st == OPTT_OK || st == OPTT_REJECTED || st == OPTT_CLIENT))
+			pam_optt_backoff_clear(p); /* the provider answered */
 	}
-	optt_token_clear(&tok);
+	if (st == OPTT_OK)
+		st = check_claims(a, tok.access_token);
 
-	/* 5. classify */
+	/* 5. what the answer means for the state of SPEC §11, then classify */
+	if (a->args.offline_days > 0 && (st == OPTT_OK || st == OPTT_UNAVAILABLE)) {
+		enum optt_status bst = pam_optt_binding(p, &a->args, &bind, &err);
+
+		if (bst != OPTT_OK) {
+			r = status_to_pam(a, bst);
+			goto out;
+		}
+	}
+	if (st == OPTT_OK) {
+		after_online_success(a, p, user, password, &bind, &tok, now);
+	} else if ((st == OPTT_REJECTED || st == OPTT_DENIED) && a->args.offline_days > 0) {
+		pam_optt_offline_forget(p, user); /* password changed, account disabled */
+	} else if (st == OPTT_UNAVAILABLE && a->args.offline_days > 0) {
+		r = offline_login(a, p, user, password, &bind, now);
+		goto out;
+	}
 	r = status_to_pam(a, st);
 out:
+	optt_token_clear(&tok);
 	if (owned != NULL) {
 		explicit_bzero(owned, strlen(owned));
 		free(owned);

@@ -24,7 +24,7 @@ for code in 0 1 2 3 4; do
 	like "optt-token(1) documents exit status $code" "$page" "^ +$code +[a-z]"
 done
 page=$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)
-args=$(grep -Eo 'str(n)?cmp\(s, "[a-z_]+=?"' "$OPTT_TOP_SRCDIR/pam_module/args.c" | sed 's/.*"\(.*\)"/\1/')
+args=$(grep -Eo '(str(n)?cmp\(s, |\{ )"[a-z_]+=?"' "$OPTT_TOP_SRCDIR/pam_module/args.c" | sed 's/.*"\(.*\)"/\1/')
 [ "$(echo $args | wc -w)" -ge 8 ] && ok "module arguments read from args.c" || not_ok "module arguments read from args.c" "$args"
 for a in $args; do
 	like "pam_optt(8) documents $a" "$page" "(^|[^a-z_])$a"
@@ -33,7 +33,7 @@ for c in PAM_SUCCESS PAM_AUTH_ERR PAM_PERM_DENIED PAM_AUTHINFO_UNAVAIL PAM_SERVI
 	like "pam_optt(8) documents $c" "$page" "$c"
 done
 for o in $(grep -Eo '"[a-z-]+"\);' "$OPTT_TOP_SRCDIR/pam_module/pam_optt.c" | tr -d '");' | sort -u); do
-	case $o in success|rejected|rejected-locally|claim-not-met|unavailable|bad-response|client-error|config-error|bad-argument|unknown-user|no-password|out-of-memory|system-error) like "pam_optt(8) lists outcome $o" "$page" "$o" ;; esac
+	case $o in success|rejected|rejected-locally|offline-success|offline-rejected|offline-locked|claim-not-met|unavailable|bad-response|client-error|config-error|bad-argument|unknown-user|no-password|out-of-memory|system-error) like "pam_optt(8) lists outcome $o" "$page" "$o" ;; esac
 done
 page=$(mandoc -T utf8 "$M/git-credential-optt.1" | col -bx)
 for w in --profile get store erase GIT_ASKPASS SSH_ASKPASS GIT_TERMINAL_PROMPT 'capability\[\]=authtype' \

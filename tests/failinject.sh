@@ -58,7 +58,7 @@ pam_check_wrong() {
 run_pam() {
 	env "${FI_VAR:-OPTT_FAIL_ALLOC}=$FI_N" OPTT_FAIL_REPORT="$REP" sh -c 'exec "$@"' - \
 		env LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" PAM_WRAPPER_DEBUGLEVEL=2 \
-		NSS_WRAPPER_PASSWD="$T_DIR/passwd" NSS_WRAPPER_GROUP="$T_DIR/group" "$PAMDRIVE" optt alice \
+		NSS_WRAPPER_PASSWD="$T_DIR/passwd" NSS_WRAPPER_GROUP="$T_DIR/group" "$PAMDRIVE" "${PAM_SVC:-optt}" alice \
 		>"$T_DIR/o" 2>"$T_DIR/e"
 	RC=$?
 	OUT=$(cat "$T_DIR/o")
@@ -69,6 +69,23 @@ fi_loop pam-wrong allocation pam_check_wrong
 FI_VAR=OPTT_FAIL_CURL
 fi_loop pam-wrong-curl "libcurl call" pam_check_wrong
 FI_VAR=OPTT_FAIL_ALLOC
+# SPEC §11: the verifier, the back-off and the session's hand-off on the
+# path; then the offline path (the IdP unavailable, the back-off running)
+pam_service prod "auth required @optt offline=7 outage_backoff=60 session_token"
+PAM_SVC=prod
+fi_loop pam-prod-right allocation pam_check_right
+FI_VAR=OPTT_FAIL_WRITE
+fi_loop pam-prod-right-write write pam_check_right
+FI_VAR=OPTT_FAIL_ALLOC
+fi_loop pam-prod-wrong allocation pam_check_wrong
+FI_N=0
+printf '%s' alice-pw-3141 >"$T_DIR/pw" && run_pam <"$T_DIR/pw"
+is "a clean login makes the verifier again" "$OUT" "PAM_SUCCESS delay=0"
+idp_ctl "fault?mode=503"
+fi_loop pam-offline-right allocation pam_check_right
+fi_loop pam-offline-wrong allocation pam_check_wrong
+idp_ctl "fault?mode=none"
+PAM_SVC=optt
 
 # the git helper's obtain path: an expired record, a refresh, the store
 write_conf

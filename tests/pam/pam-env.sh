@@ -5,6 +5,8 @@ PAMDRIVE="$OPTT_TOP_BUILDDIR/tests/pam/pamdrive"
 PAM_DIR="$T_DIR/pam.d"
 PAM_CONF="$T_DIR/pam-optt.conf"
 PAM_LOG="$T_DIR/pam.log"
+# the module's own state (SPEC §11) stays in this test's directory
+PAM_STATE="$T_DIR/state"
 
 [ -f "$PAM_MOD" ] || { not_ok "pam_optt.so is built at $PAM_MOD"; t_done; }
 [ -x "$PAMDRIVE" ] || { not_ok "pamdrive is built at $PAMDRIVE"; t_done; }
@@ -29,8 +31,12 @@ printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\ncarol:x:1003:\n'
 
 # The preload list: in a sanitizer build the ASan runtime must come first.
 PAM_PRELOAD="libpam_wrapper.so libnss_wrapper.so"
+# libcrypt is preloaded too: ASan intercepts crypt_r, and its interceptor
+# calls a null "real" crypt_r when libcrypt arrives only later by dlopen
+# (pam_optt.so's offline verifiers, pam_unix) - sshd and login link it
+# themselves, pamdrive and pamtester do not.
 if [ "${OPTT_SANITIZERS:-no}" = yes ]; then
-	PAM_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $PAM_PRELOAD"
+	PAM_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) libcrypt.so.1 $PAM_PRELOAD"
 fi
 
 # pam_conf [EXTRA-PROFILE-LINES]: the module's config, root-owned 0644
@@ -39,6 +45,8 @@ pam_conf() {
 [defaults]
 cafile = $IDP_CA
 timeout = 5
+offline_dir = $PAM_STATE/offline
+run_dir = $PAM_STATE/run
 
 [profile optt]
 dialect = optt
@@ -72,9 +80,13 @@ pam_service() {
 	done
 }
 
-# PAM_EXTRA_ENV: VAR=VALUE words (no spaces) for the PAM program alone
+# PAM_EXTRA_ENV: VAR=VALUE words (no spaces) for the PAM program alone;
+# PAM_EXTRA_PRELOAD: libraries preloaded after the wrappers (libfaketime)
 pam_env() {
-	env ${PAM_EXTRA_ENV:-} LD_PRELOAD="$PAM_PRELOAD" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
+	preload=$PAM_PRELOAD
+	# PAM_REAL_NSS=1: the system's users (real pam_unix, useradd'ed users)
+	[ "${PAM_REAL_NSS:-0}" = 1 ] && preload=$(printf '%s' "$preload" | sed 's/ *libnss_wrapper.so//')
+	env ${PAM_EXTRA_ENV:-} LD_PRELOAD="$preload${PAM_EXTRA_PRELOAD:+ $PAM_EXTRA_PRELOAD}" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
 		PAM_WRAPPER_DEBUGLEVEL=2 NSS_WRAPPER_PASSWD="$T_DIR/passwd" \
 		NSS_WRAPPER_GROUP="$T_DIR/group" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$@"
 }

@@ -3,7 +3,9 @@
 # key, UsePAM, keyboard-interactive only) whose PAM service uses
 # pam_optt.so through real libpam (/etc/pam.d, no wrapper).  The right
 # password logs in and runs a command; the wrong one and an IdP outage
-# are refused.  A dedicated local user is created and removed if needed.
+# are refused.  With session_token, the command run in the session gets
+# the login's token from optt-token with no request of its own (SPEC §11).
+# A dedicated local user is created and removed if needed.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 need sshd ssh sshpass ssh-keygen useradd userdel
 MOD="$OPTT_TOP_BUILDDIR/pam_module/.libs/pam_optt.so"
@@ -26,12 +28,21 @@ fi
 id "$E2E_USER" >/dev/null 2>&1 && ok "local test user $E2E_USER exists" || not_ok "local test user $E2E_USER exists"
 
 conf="$T_DIR/pam-optt.conf"
-printf '[defaults]\ncafile = %s\ntimeout = 3\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
-	"$IDP_CA" "$IDP_URL" >"$conf"
+printf '[defaults]\ncafile = %s\ntimeout = 3\nrun_dir = %s\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
+	"$IDP_CA" "$T_DIR/state/run" "$IDP_URL" >"$conf"
 chmod 600 "$conf"
+# the user's side: its own config (same profile, same run_dir) and runtime dir
+chmod 711 "$T_DIR"
+chmod 755 "$T_DIR/idp"
+mkdir -m 700 "$T_DIR/e2e-run"
+chown "$E2E_USER" "$T_DIR/e2e-run"
+printf '[defaults]\ncafile = %s\ncache = file\nrun_dir = %s\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
+	"$IDP_CA" "$T_DIR/state/run" "$IDP_URL" >"$T_DIR/e2e.conf"
+chown "$E2E_USER" "$T_DIR/e2e.conf"
+chmod 600 "$T_DIR/e2e.conf"
 cat >"/etc/pam.d/$SVC" <<EOP
 # written by optt-auth's tests/pam/sshd.sh; removed when it ends
-auth     [success=done authinfo_unavail=ignore default=die] $MOD config=$conf require_claim=groups=ssh-users
+auth     [success=done authinfo_unavail=ignore default=die] $MOD config=$conf require_claim=groups=ssh-users session_token
 auth     requisite pam_deny.so
 account  required  pam_permit.so
 session  required  pam_permit.so
@@ -74,12 +85,16 @@ ssh_login() { # PASSWORD: sets RC, OUT, ERR
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
 		-o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
 		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 \
-		"$E2E_USER@127.0.0.1" 'echo logged-in-as-$(id -un)'
+		"$E2E_USER@127.0.0.1" "echo logged-in-as-\$(id -un); XDG_RUNTIME_DIR=$T_DIR/e2e-run OPTT_CONFIG=$T_DIR/e2e.conf $OPTT_TOKEN get optt"
 }
 ssh_login e2e-pw-1618
 is "right password: ssh exit 0" "$RC" 0
-is "... the command ran as the user" "$OUT" "logged-in-as-$E2E_USER"
+is "... the command ran as the user" "$(printf '%s\n' "$OUT" | head -1)" "logged-in-as-$E2E_USER"
 is "... one grant reached the IdP" "$(idp_count optt_password)" 1
+AT=$(idp_curl "$IDP_CTL/issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+is "session_token: optt-token get in the session prints the login's token" \
+	"$(printf '%s\n' "$OUT" | sed -n 2p)" "$AT"
+is "... and no other request reached the IdP" "$(idp_count total)" 1
 ssh_login wrong-e2e-pw
 [ "$RC" -ne 0 ] && ok "wrong password: refused (ssh exit $RC)" || not_ok "wrong password: refused"
 unlike "... no command ran" "$OUT" logged-in-as

@@ -1,0 +1,234 @@
+#!/bin/sh
+# SPEC §11 `session_token` through real libpam (pamtester under pam_wrapper,
+# the system's users): the token of an online login is handed to that
+# user, whose own programs - run as that user (setpriv) with only the HOME
+# and XDG_RUNTIME_DIR a login session has - answer it with no prompt and
+# no IdP request: optt-token get, a real git clone through the helper, the
+# docker helper; the keyring backend takes it too.  Nobody else can read
+# it; logout removes it; offline and failed logins leave none.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+. "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
+need setpriv useradd userdel pamtester git stat
+PAM_REAL_NSS=1
+SUSER=optt-sess
+created=""
+U_DIR=$(mktemp -d /tmp/optt-sess.XXXXXX)
+sess_cleanup() {
+	rm -rf "$U_DIR"
+	[ -n "$created" ] && userdel "$SUSER" 2>/dev/null
+	t_cleanup
+}
+trap sess_cleanup EXIT
+if ! id "$SUSER" >/dev/null 2>&1; then
+	useradd -M -d /nonexistent -s /bin/sh "$SUSER" && created=1
+fi
+id "$SUSER" >/dev/null 2>&1 && ok "local user $SUSER exists" || { not_ok "local user $SUSER exists"; t_done; }
+SUID=$(id -u "$SUSER")
+UH="$U_DIR/home" UR="$U_DIR/run"
+mkdir -p "$UH" "$UR"
+chown -R "$SUSER:$(id -g "$SUSER")" "$U_DIR"
+chmod 700 "$U_DIR" "$UH" "$UR"
+chmod 755 "$U_DIR"
+chmod 711 "$T_DIR" # the user reaches the IdP's CA and the run_dir below it
+idp_start
+chmod 755 "$T_DIR/idp"
+pam_conf
+pam_service sess "auth required @optt session_token" "account required pam_permit.so" \
+	"session required pam_permit.so"
+pam_service nosess "auth required @optt" "account required pam_permit.so" "session required pam_permit.so"
+SDIR="$PAM_STATE/run/session/$SUID"
+HANDOFF="$SDIR/optt@$SUSER.json"
+
+# login SERVICE PASSWORD: pamtester authenticate open_session; sets RC, REQS
+login() {
+	n0=$(idp_count total)
+	printf '%s\n' "$2" | pam_env pamtester -v "$1" "$SUSER" authenticate open_session \
+		>"$T_DIR/pamtester.out" 2>&1
+	RC=$?
+	REQS=$(($(idp_count total) - n0))
+}
+# as_user CMD...: the user's own program, with a login session's environment
+as_user() {
+	setpriv --reuid="$SUSER" --regid="$(id -g "$SUSER")" --init-groups \
+		env -i HOME="$UH" XDG_RUNTIME_DIR="$UR" PATH="$OPTT_TOP_BUILDDIR/git_helper:$OPTT_TOP_BUILDDIR/docker_helper:/usr/bin:/bin" \
+		ASAN_OPTIONS=detect_leaks=0 "$@"
+}
+# as_user_run CMD...: sets RC, OUT, ERR, REQS
+as_user_run() {
+	n0=$(idp_count total)
+	as_user "$@" </dev/null >"$T_DIR/u.out" 2>"$T_DIR/u.err"
+	RC=$?
+	OUT=$(cat "$T_DIR/u.out")
+	ERR=$(cat "$T_DIR/u.err")
+	REQS=$(($(idp_count total) - n0))
+}
+ucache() { # CACHE: the user's own configuration (the same profile as the module's)
+	mkdir -p "$UH/.config/optt"
+	cat >"$UH/.config/optt/optt.conf" <<EOC
+[defaults]
+cafile = $IDP_CA
+timeout = 5
+cache = $1
+run_dir = $PAM_STATE/run
+
+[profile optt]
+dialect = optt
+token_url = $IDP_URL/gateway/uaa/oauth/token
+hosts = 127.0.0.1:$GPORT registry.optt.test:5000
+EOC
+	chown -R "$SUSER" "$UH/.config"
+	chmod 600 "$UH/.config/optt/optt.conf"
+}
+issued() { idp_curl "$IDP_CTL/issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# the git server (as in tests/git/real.sh): accepts live tokens only
+G="$T_DIR/gitsrv"
+mkdir -p "$G/root" "$G/seed"
+git init -q -b main "$G/seed"
+(cd "$G/seed" && echo hello >README && git add README &&
+	git -c user.name=seed -c user.email=seed@example.com commit -qm seed)
+git clone -q --bare "$G/seed" "$G/root/repo.git"
+python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
+	--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+i=0
+until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$G/port" ] || { not_ok "git server starts" "$(cat "$G/server.log")"; t_done; }
+GPORT=$(cat "$G/port")
+ucache file
+as_user git config --global "credential.http://127.0.0.1:$GPORT.helper" optt
+
+# --- without session_token: nothing is handed over
+login nosess sess-pw-2236
+is "login without session_token: PAM_SUCCESS" "$RC" 0
+[ -e "$SDIR" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
+
+# --- a failed login leaves none either
+login sess wrong-pw-1
+[ "$RC" != 0 ] && ok "wrong password: refused" || not_ok "wrong password: refused"
+[ -e "$HANDOFF" ] && not_ok "... and no hand-off" || ok "... and no hand-off"
+
+# --- the login's token, handed over
+login sess sess-pw-2236
+is "authenticate open_session with session_token: exit 0" "$RC" 0
+is "... one request (the password grant)" "$REQS" 1
+AT=$(issued access_token)
+RT=$(issued refresh_token)
+is "session directory: root's, 711" "$(stat -c '%u %a' "$PAM_STATE/run/session" 2>&1)" "0 711"
+is "the user's directory: the user's, 700" "$(stat -c '%u %a' "$SDIR" 2>&1)" "$SUID 700"
+is "the hand-off: the user's, 600" "$(stat -c '%u %a' "$HANDOFF" 2>&1)" "$SUID 600"
+h=$(cat "$HANDOFF" 2>/dev/null)
+like "... holds the access token" "$h" "$AT"
+like "... and the refresh token" "$h" "$RT"
+unlike "... never the password" "$h" sess-pw-2236
+if setpriv --reuid=nobody --regid=nogroup --clear-groups cat "$HANDOFF" >/dev/null 2>&1; then
+	not_ok "another user cannot read it"
+else ok "another user cannot read it"; fi
+if setpriv --reuid=nobody --regid=nogroup --clear-groups ls "$PAM_STATE/run/session" >/dev/null 2>&1; then
+	not_ok "another user cannot list the session directory"
+else ok "another user cannot list the session directory"; fi
+
+# --- the user's programs answer it, no prompt, no request
+as_user_run "$OPTT_TOKEN" get optt
+is "optt-token get: exit 0" "$RC" 0
+is "... prints the login's token" "$OUT" "$AT"
+is "... with no IdP request" "$REQS" 0
+[ -e "$HANDOFF" ] && not_ok "... which took the hand-off into its cache" ||
+	ok "... which took the hand-off into its cache"
+[ -f "$UR/optt/optt@$SUSER.json" ] && ok "... the file cache in XDG_RUNTIME_DIR holds it" ||
+	not_ok "... the file cache in XDG_RUNTIME_DIR holds it" "$(ls -la "$UR/optt" 2>&1)"
+as_user_run env GIT_TERMINAL_PROMPT=0 timeout 60 git clone -q "http://127.0.0.1:$GPORT/repo.git" "$UH/clone"
+is "git clone through the helper: exit 0" "$RC" 0 
+is "... with no IdP request" "$REQS" 0
+[ -f "$UH/clone/README" ] && ok "... the clone has the file" || not_ok "... the clone has the file" "$ERR"
+as_user_run sh -c 'printf registry.optt.test:5000 | docker-credential-optt get'
+is "docker-credential-optt get: exit 0" "$RC" 0
+like "... answers the login's token" "$OUT" "\"Secret\":\"$AT\""
+is "... with no IdP request" "$REQS" 0
+
+# --- renewed with the refresh token
+idp_ctl "config?lifetime=30" # inside refresh_margin: due for a refresh at once
+login sess sess-pw-2236
+is "a login whose token is due: exit 0" "$RC" 0
+p0=$(idp_count optt_password)
+as_user_run "$OPTT_TOKEN" get optt
+is "optt-token get: exit 0" "$RC" 0
+is "... refreshed: one request" "$REQS" 1
+is "... no password grant" "$(idp_count optt_password)" "$p0"
+is "... the refreshed token" "$OUT" "$(issued access_token)"
+idp_ctl "config?lifetime=3600"
+
+# --- logout removes it, claimed or not
+login sess sess-pw-2236
+[ -f "$HANDOFF" ] && ok "a new login's hand-off" || not_ok "a new login's hand-off"
+as_user_run "$OPTT_TOKEN" logout optt
+is "optt-token logout: exit 0" "$RC" 0
+[ -e "$HANDOFF" ] && not_ok "... removes the hand-off" || ok "... removes the hand-off"
+[ -e "$UR/optt/optt@$SUSER.json" ] && not_ok "... and the cached record" || ok "... and the cached record"
+as_user_run "$OPTT_TOKEN" get optt
+[ "$RC" != 0 ] && ok "after logout, get has no token" || not_ok "after logout, get has no token" "$OUT"
+is "... and asks nobody" "$REQS" 0
+
+# --- the keyring backend takes it on first use
+login sess sess-pw-2236
+AT=$(issued access_token)
+ucache keyring
+cat >"$U_DIR/keyring.sh" <<'EOK'
+# runs as the user: a private bus, gnome-keyring, then the test's command
+set -u
+cat >"$HOME/bus.conf" <<EOB
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=$HOME/bus</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
+EOB
+pid=$(dbus-daemon --config-file="$HOME/bus.conf" --fork --print-pid) || exit 90
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$HOME/bus"
+mkdir -p "$HOME/.local/share/keyrings"
+printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets --foreground \
+	>"$HOME/keyring.log" 2>&1 &
+kpid=$!
+i=0
+until secret-tool search --all probe probe >/dev/null 2>&1 && [ -n "$(ls "$HOME/.local/share/keyrings")" ]; do
+	i=$((i + 1)); [ $i -gt 100 ] && { kill $kpid $pid; exit 91; }
+	sleep 0.1
+done
+"$@"
+rc=$?
+[ $rc = 0 ] && secret-tool lookup profile optt subject optt-sess >"$HOME/stored" 2>/dev/null
+kill $kpid $pid 2>/dev/null
+exit $rc
+EOK
+chmod 755 "$U_DIR/keyring.sh"
+as_user_run sh "$U_DIR/keyring.sh" "$OPTT_TOKEN" get optt
+is "keyring backend: optt-token get: exit 0" "$RC" 0
+is "... prints the login's token" "$OUT" "$AT"
+is "... with no IdP request" "$REQS" 0
+like "... the keyring now holds the record" "$(cat "$UH/stored" 2>/dev/null)" "$AT"
+[ -e "$HANDOFF" ] && not_ok "... the hand-off is gone" || ok "... the hand-off is gone"
+ucache file
+
+# --- an offline login hands nothing over
+pam_service sessoff "auth required @optt session_token offline=7" "account required pam_permit.so" \
+	"session required pam_permit.so"
+login sessoff sess-pw-2236
+as_user_run "$OPTT_TOKEN" logout optt
+idp_ctl "fault?mode=503"
+login sessoff sess-pw-2236
+is "offline login: exit 0" "$RC" 0
+[ -e "$HANDOFF" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
+idp_ctl "fault?mode=none"
+
+# --- a user directory that is not the user's is not written into
+rm -rf "$SDIR"
+mkdir -m 700 "$SDIR"
+login sess sess-pw-2236
+is "user directory owned by root: the login still succeeds" "$RC" 0
+[ -e "$HANDOFF" ] && not_ok "... but nothing is written there" || ok "... but nothing is written there"
+rm -rf "$SDIR"
+ln -s "$UH" "$SDIR"
+login sess sess-pw-2236
+[ -e "$UH/optt@$SUSER.json" ] && not_ok "a symbolic link in its place is not followed" ||
+	ok "a symbolic link in its place is not followed"
+rm -f "$SDIR"
+t_done
