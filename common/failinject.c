@@ -99,24 +99,25 @@ optt_fi_strndup(const char *s, size_t n)
 	return fail_alloc() ? NULL : strndup(s, n);
 }
 
-static int nth_event(unsigned long nth, unsigned long *counter);
+static int nth_event(const unsigned long *nth, unsigned long *counter);
 
 ssize_t
 optt_fi_write(int fd, const void *p, size_t n)
 {
-	if (nth_event(write_nth, &writes)) {
+	if (nth_event(&write_nth, &writes)) {
 		errno = EIO;
 		return -1;
 	}
 	return write(fd, p, n);
 }
 
-/* the Nth event of a kind fails; counted only when that kind is asked for */
+/* the Nth event of a kind fails; counted only when that kind is asked for
+ * (nth is read after configure_once, so the process's first event counts) */
 static int
-nth_event(unsigned long nth, unsigned long *counter)
+nth_event(const unsigned long *nth, unsigned long *counter)
 {
 	configure_once();
-	if (nth != 0 && __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED) == nth) {
+	if (*nth != 0 && __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED) == *nth) {
 		hit = 1;
 		return 1;
 	}
@@ -126,7 +127,7 @@ nth_event(unsigned long nth, unsigned long *counter)
 ssize_t
 optt_fi_read(int fd, void *p, size_t n)
 {
-	if (nth_event(read_nth, &reads)) {
+	if (nth_event(&read_nth, &reads)) {
 		errno = EIO;
 		return -1;
 	}
@@ -136,5 +137,5 @@ optt_fi_read(int fd, void *p, size_t n)
 int
 optt_fi_curl(void)
 {
-	return nth_event(curl_nth, &curls);
+	return nth_event(&curl_nth, &curls);
 }

@@ -11,6 +11,8 @@ idp_start
 pam_conf
 pam_service optt "auth required @optt"
 pam_service rfc "auth required @optt profile=rfc"
+# SPEC §11: the verifier (crypt_r), the back-off and the session's hand-off
+pam_service prod "auth required @optt offline=7 outage_backoff=60 session_token"
 
 # scan SERVICE USER PASSWORD: sets CODE, LEAKS, CANARY
 scan() {
@@ -49,4 +51,16 @@ for svc in optt rfc; do
 	is "[$svc] wrong password: PAM_AUTH_ERR" "$CODE" PAM_AUTH_ERR
 	is "[$svc] ... the wrong password is not left in memory" "$LEAKS" 0
 done
+idp_ctl reset
+scan prod alice alice-pw-3141
+is "[prod] online login with offline=, session_token: PAM_SUCCESS" "$CODE" PAM_SUCCESS
+is "[prod] password, tokens: none left in memory (verifier made, token handed over)" "$LEAKS" 0
+idp_ctl "fault?mode=503"
+scan prod alice alice-pw-3141
+is "[prod] offline login: PAM_SUCCESS" "$CODE" PAM_SUCCESS
+is "[prod] ... the password is not left in memory (verifier checked)" "$LEAKS" 0
+scan prod alice wrong-pw-6
+is "[prod] wrong offline password: PAM_AUTH_ERR" "$CODE" PAM_AUTH_ERR
+is "[prod] ... not left in memory" "$LEAKS" 0
+idp_ctl "fault?mode=none"
 t_done
