@@ -229,7 +229,15 @@ valid_host_entry(const char *h, size_t n)
 	hostlen = slash ? (size_t)(slash - h) : n;
 	if (hostlen == 0)
 		return 0;
-	if (h[0] == '[') {
+	if (hostlen > 2 && h[0] == '*' && h[1] == '.') {
+		/* a wildcard needs two labels after it: never "*.com" */
+		const char *rest = h + 2, *colon = memchr(rest, ':', hostlen - 2);
+		size_t rl = colon ? (size_t)(colon - rest) : hostlen - 2;
+
+		if (rl == 0 || memchr(rest, '.', rl) == NULL || rest[0] == '.' || rest[rl - 1] == '.')
+			return 0;
+		i = 2;
+	} else if (h[0] == '[') {
 		const char *rb = memchr(h, ']', hostlen);
 		if (rb == NULL)
 			return 0;
@@ -719,20 +727,67 @@ out:
 
 /* --- host lookup ------------------------------------------------------- */
 
-/* Score of entry against host (+path): 0 no match, 1 host match, 1 + len
- * of a matching path prefix.  Host comparison is case-insensitive and
- * exact, port included ("h" does not match "h:8443"). */
+/* A literal host entry outranks every wildcard entry, whatever their paths. */
+#define LITERAL_RANK ((size_t)1 << 24)
+
+/* host[:port] split at the port: the name's length without one trailing
+ * dot ("a.example.com." is "a.example.com"), and the port part (":443" or
+ * "").  A bracketed IPv6 literal keeps its brackets. */
+static void
+split_host(const char *h, size_t n, size_t *ret_name, const char **ret_port, size_t *ret_plen)
+{
+	const char *colon = NULL, *rb;
+	size_t i;
+
+	if (n > 0 && h[0] == '[' && (rb = memchr(h, ']', n)) != NULL) {
+		colon = (size_t)(rb - h) + 1 < n && rb[1] == ':' ? rb + 1 : NULL;
+	} else {
+		for (i = 0; i < n; i++)
+			if (h[i] == ':')
+				colon = h + i;
+	}
+	*ret_name = colon ? (size_t)(colon - h) : n;
+	*ret_port = colon ? colon : "";
+	*ret_plen = colon ? n - *ret_name : 0;
+	if (*ret_name > 1 && h[*ret_name - 1] == '.')
+		(*ret_name)--;
+}
+
+int
+optt_conf_host_match(const char *e, size_t en, const char *host)
+{
+	size_t enl, hnl, epl, hpl, sl;
+	const char *ep, *hp;
+
+	split_host(e, en, &enl, &ep, &epl);
+	split_host(host, strlen(host), &hnl, &hp, &hpl);
+	if (epl != hpl || strncmp(ep, hp, epl) != 0)
+		return 0;
+	if (enl > 2 && e[0] == '*' && e[1] == '.') {
+		sl = enl - 1; /* ".d" */
+		if (hnl <= sl || strncasecmp(host + hnl - sl, e + 1, sl) != 0)
+			return 0; /* the bare domain, a look-alike, another domain */
+		/* at least one label before ".d", none of them empty */
+		return host[0] != '.' && host[hnl - sl - 1] != '.' ? 1 : 0;
+	}
+	return enl == hnl && strncasecmp(e, host, enl) == 0 ? 2 : 0;
+}
+
+/* Score of entry against host (+path): 0 no match; else the host's rank
+ * (a literal entry wins over any wildcard) plus 1 for a host entry, or
+ * 1 + len of a matching path prefix. */
 static size_t
 entry_score(const char *e, size_t n, const char *host, const char *path)
 {
 	const char *slash = memchr(e, '/', n);
 	size_t hl = slash ? (size_t)(slash - e) : n, pl;
 	const char *pre;
+	int m;
 
-	if (strlen(host) != hl || strncasecmp(e, host, hl) != 0)
+	if ((m = optt_conf_host_match(e, hl, host)) == 0)
 		return 0;
 	if (slash == NULL)
-		return 1;
+		return (m == 2 ? LITERAL_RANK : 0) + 1;
 	if (path == NULL)
 		return 0;
 	pre = slash + 1;
@@ -743,7 +798,7 @@ entry_score(const char *e, size_t n, const char *host, const char *path)
 		path++;
 	if (strncmp(path, pre, pl) != 0 || (path[pl] != '\0' && path[pl] != '/'))
 		return 0;
-	return 1 + pl;
+	return (m == 2 ? LITERAL_RANK : 0) + 1 + pl;
 }
 
 const struct optt_profile *

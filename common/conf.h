@@ -91,10 +91,18 @@ enum optt_status optt_conf_load_user(struct optt_conf *c, const char *path,
 enum optt_status optt_conf_finish(struct optt_conf *c, struct optt_err *err);
 
 const struct optt_profile *optt_conf_profile(const struct optt_conf *c, const char *name);
-/* The profile whose `hosts` holds host (host[:port][/path]); matching of
- * path prefixes: see conf.c.  NULL when none. */
+/* The profile whose `hosts` holds host (host[:port][/path]); a literal
+ * entry wins over a wildcard, the longest matching path prefix over a
+ * shorter one (conf.c).  NULL when none. */
 const struct optt_profile *optt_conf_profile_for_host(const struct optt_conf *c,
 						      const char *host, const char *path);
+
+/* One `hosts` entry's host part (n bytes, host[:port], no path) against
+ * host[:port]: 0 no match, 1 a wildcard match, 2 a literal match.  SPEC
+ * §13: "*.d" matches one or more whole labels before ".d" - never "d"
+ * itself, never a look-alike "xd" - case-insensitively; one trailing dot
+ * is ignored; the port must be the same (both absent, or equal). */
+int optt_conf_host_match(const char *entry, size_t n, const char *host);
 
 const char *optt_pstr(const struct optt_profile *p, enum optt_key k);
 long optt_pnum(const struct optt_profile *p, enum optt_key k);

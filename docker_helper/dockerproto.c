@@ -153,24 +153,34 @@ optt_docker_next_host(const char **cursor, char *one, size_t size)
 	return NULL;
 }
 
-/* The profile whose hosts (normalised like server URLs) hold key. */
+/* The profile whose hosts (normalised like server URLs) hold key: a
+ * literal entry wins over a wildcard one (SPEC §13); a wildcard entry with
+ * a path is git's, not a registry. */
 const struct optt_profile *
 optt_docker_profile_for(const struct optt_conf *conf, const char *key)
 {
+	const struct optt_profile *best = NULL;
 	const char *cur;
 	char one[300], *k;
 	size_t i;
-	int hit;
+	int rank;
 
 	for (i = 0; i < conf->nprofiles; i++) {
 		cur = optt_pstr(&conf->profiles[i], OPTT_K_HOSTS);
 		while (optt_docker_next_host(&cur, one, sizeof(one)) != NULL) {
+			if (one[0] == '*' && one[1] == '.') {
+				rank = strchr(one, '/') == NULL &&
+				       optt_conf_host_match(one, strlen(one), key) == 1;
+				if (rank && best == NULL)
+					best = &conf->profiles[i];
+				continue;
+			}
 			k = NULL;
-			hit = optt_docker_key(one, &k, NULL) == OPTT_OK && strcmp(k, key) == 0;
+			rank = optt_docker_key(one, &k, NULL) == OPTT_OK && strcmp(k, key) == 0;
 			free(k);
-			if (hit)
-				return &conf->profiles[i];
+			if (rank)
+				return &conf->profiles[i]; /* literal: nothing outranks it */
 		}
 	}
-	return NULL;
+	return best;
 }

@@ -232,6 +232,8 @@ cmd_list(struct helper *h, const char *no_url, const char *no_key)
 
 		while (optt_docker_next_host(&cur, one, sizeof(one)) != NULL) {
 			k = NULL;
+			if (one[0] == '*')
+				continue; /* a wildcard names no one registry */
 			if (optt_docker_key(one, &k, NULL) == OPTT_OK &&
 			    !json_object_object_get_ex(seen, k, NULL)) {
 				json_object_object_add(seen, k, NULL);

@@ -122,4 +122,19 @@ t0=$(date +%s)
 dx "IdP down, token expired" 1 '.*(unavailable|connect).*' get registry.example.com:5000
 [ $(($(date +%s) - t0)) -le 10 ] && ok "... within timeout + 3 s" || not_ok "... within timeout + 3 s"
 is "... one line" "$(printf '%s\n' "$DX_OUT" | wc -l)" 1
+
+# SPEC §13: wildcard registries - one or more labels, never the bare
+# domain or a look-alike, the port exactly; a literal entry wins
+[ -n "$IDP_PID" ] || { idp_start; sed -i "s|https://127.0.0.1:[0-9]*|$IDP_URL|" "$OPTT_CONFIG"; }
+ddi_profile wild 'hosts=*.wild.example.com:5000' username=wild-bot >>"$OPTT_CONFIG"
+ddi_profile tame 'hosts=tame.wild.example.com:5000' username=tame-bot >>"$OPTT_CONFIG"
+for u in a.wild.example.com:5000 https://a.b.wild.example.com:5000/v2/ A.Wild.Example.Com:5000/team/app; do
+	dx "wildcard registry '$u'" 0 '\{"ServerURL":"[^"]*","Username":"wild-bot","Secret":"[A-Za-z0-9._-]{20,}"\}' get "$u"
+done
+dx "wildcard: a literal entry wins" 0 '\{"ServerURL":"tame.wild.example.com:5000","Username":"tame-bot",.*' get tame.wild.example.com:5000
+for u in wild.example.com:5000 evil-wild.example.com:5000 a.wild.example.com a.wild.example.com:5001 \
+	wild.example.com.evil.net:5000 a.wild.example.com.evil.net:5000; do
+	dx "wildcard: not '$u'" 1 "$NF" get "$u"
+done
+dx "list: a wildcard entry names no registry" 0 '\{[^*]*"tame.wild.example.com:5000":"tame-bot"[^*]*\}' list
 t_done

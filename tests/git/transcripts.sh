@@ -364,4 +364,32 @@ tx "IdP down, token expired" "" 'unavailable|connect' get <<'EOF2'
 protocol=https
 host=git.example.com
 EOF2
+
+# SPEC §13: wildcard hosts - one or more labels, never the bare domain or
+# a look-alike, the port exactly, case-insensitive; a literal entry wins
+idp_start
+sed -i "s|https://127.0.0.1:[0-9]*|$IDP_URL|" "$OPTT_CONFIG"
+{
+	ddi_profile wild 'hosts=*.wild.example.com *.ports.example.com:8443' username=wild-bot
+	ddi_profile tame 'hosts=tame.wild.example.com' username=tame-bot
+} >>"$OPTT_CONFIG"
+for h in a.wild.example.com a.b.wild.example.com A.WILD.Example.COM a.wild.example.com. x.ports.example.com:8443; do
+	tx "wildcard: $h" '~^username=wild-bot
+password=[A-Za-z0-9._-]{20,}
+password_expiry_utc=[0-9]{10}$' "" get <<EOF2
+protocol=https
+host=$h
+EOF2
+done
+tx "wildcard: a literal entry wins" '~^username=tame-bot' "" get <<'EOF2'
+protocol=https
+host=tame.wild.example.com
+EOF2
+for h in wild.example.com evil-wild.example.com evilwild.example.com wild.example.com.evil.net \
+	a.wild.example.com.evil.net x.ports.example.com x.ports.example.com:8444 .wild.example.com; do
+	tx "wildcard: not '$h'" "" "" get <<EOF2
+protocol=https
+host=$h
+EOF2
+done
 t_done

@@ -124,6 +124,60 @@ test_hosts(void **state)
 	assert_null(optt_conf_profile_for_host(&f->conf, "example.com", NULL));
 }
 
+static void expect_error(struct fx *f, const char *text, const char *needle1, const char *needle2);
+
+/* SPEC §13: "*.d" matches one or more labels before ".d", never d itself
+ * or a look-alike; the port exactly; a literal entry wins */
+static const char wild[] =
+	"[profile wild]\ntoken_url = https://idp.example.com/token\nclient_id = c\n"
+	"hosts = *.example.com *.corp.example.net:5000 *.forge.example.org/team\n"
+	"[profile literal]\ntoken_url = https://idp.example.com/token\nclient_id = c\n"
+	"hosts = special.example.com\n";
+
+static const char *
+for_host(struct fx *f, const char *host, const char *path)
+{
+	const struct optt_profile *p = optt_conf_profile_for_host(&f->conf, host, path);
+
+	return p != NULL ? p->name : "(none)";
+}
+
+static void
+test_wildcard_hosts(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(load(f, wild, 0644), OPTT_OK);
+	assert_string_equal(for_host(f, "git.example.com", NULL), "wild");
+	assert_string_equal(for_host(f, "a.b.example.com", NULL), "wild");        /* several labels */
+	assert_string_equal(for_host(f, "GIT.Example.COM", NULL), "wild");        /* case */
+	assert_string_equal(for_host(f, "git.example.com.", NULL), "wild");       /* trailing dot */
+	assert_string_equal(for_host(f, "special.example.com", NULL), "literal"); /* literal wins */
+	assert_string_equal(for_host(f, "x.special.example.com", NULL), "wild");
+	assert_string_equal(for_host(f, "example.com", NULL), "(none)");          /* the bare domain */
+	assert_string_equal(for_host(f, ".example.com", NULL), "(none)");
+	assert_string_equal(for_host(f, "a..example.com", NULL), "(none)");       /* an empty label */
+	assert_string_equal(for_host(f, "evil-example.com", NULL), "(none)");     /* look-alikes */
+	assert_string_equal(for_host(f, "evilexample.com", NULL), "(none)");
+	assert_string_equal(for_host(f, "example.com.evil.net", NULL), "(none)");
+	assert_string_equal(for_host(f, "git.example.com.evil.net", NULL), "(none)");
+	assert_string_equal(for_host(f, "git.example.com:8443", NULL), "(none)"); /* port mismatch */
+	assert_string_equal(for_host(f, "r.corp.example.net:5000", NULL), "wild");
+	assert_string_equal(for_host(f, "r.corp.example.net", NULL), "(none)");
+	assert_string_equal(for_host(f, "r.corp.example.net:5001", NULL), "(none)");
+	assert_string_equal(for_host(f, "git.forge.example.org", "team/repo.git"), "wild");
+	assert_string_equal(for_host(f, "git.forge.example.org", "teammate/repo.git"), "(none)");
+	/* a wildcard over a top-level domain, or malformed, is refused */
+	expect_error(f, "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\nhosts = *.com\n",
+		     "hosts", "*.com");
+	expect_error(f, "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\nhosts = *example.com\n",
+		     "hosts", NULL);
+	expect_error(f, "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\nhosts = a.*.example.com\n",
+		     "hosts", NULL);
+	expect_error(f, "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\nhosts = *.\n",
+		     "hosts", NULL);
+}
+
 static void
 expect_error(struct fx *f, const char *text, const char *needle1, const char *needle2)
 {
@@ -315,6 +369,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wildcard_hosts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_permissions, setup, teardown),
