@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/redirect.h"
+#include "cli/setup.h"
 #include "common/http.h"
 #include "common/optt.h"
 #include "common/pkce.h"
@@ -36,6 +37,8 @@ struct cli {
 	const char *code_arg;
 	int password_stdin;
 	int pam;          /* check-config --pam */
+	int undo;         /* setup --undo */
+	const char *authfile; /* setup docker --authfile */
 	const char *conf_path; /* the file read for --pam */
 };
 
@@ -455,6 +458,24 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_setup(struct cli *c, int argc, char **argv)
+{
+	const struct optt_profile *p;
+	struct optt_err err;
+	int is_git;
+
+	optt_err_init(&err);
+	if (argc < 1 || argc > 2 || (strcmp(argv[0], "git") != 0 && strcmp(argv[0], "docker") != 0))
+		return usage_error("setup takes git or docker, then at most one profile");
+	is_git = strcmp(argv[0], "git") == 0;
+	if (is_git && c->authfile != NULL)
+		return usage_error("--authfile goes with setup docker");
+	if ((p = pick_profile(c, argc > 1 ? argv[1] : NULL, &err)) == NULL)
+		return fail(OPTT_CONFIG, &err);
+	return is_git ? optt_setup_git(p, c->undo) : optt_setup_docker(p, c->undo, c->authfile);
+}
+
 static const struct command {
 	const char *name;
 	int (*fn)(struct cli *, int, char **);
@@ -465,6 +486,7 @@ static const struct command {
 	{ "status", cmd_status, "" },
 	{ "logout", cmd_logout, "" },
 	{ "check-config", cmd_check_config, "P" },
+	{ "setup", cmd_setup, "UA" },
 };
 
 static void
@@ -482,6 +504,11 @@ help(void)
 	       "  check-config --pam [PROFILE]\n"
 	       "                     check the file as pam_optt.so reads it (--config PATH, else\n"
 	       "                     " SYSCONFDIR "/optt/optt.conf) and say what a login would do\n"
+	       "  setup git [PROFILE] [--undo]\n"
+	       "                     add (remove) credential.https://HOST.helper optt in ~/.gitconfig\n"
+	       "  setup docker [PROFILE] [--undo] [--authfile PATH]\n"
+	       "                     add (remove) credHelpers HOST: optt in ~/.docker/config.json\n"
+	       "                     (and in PATH or $REGISTRY_AUTH_FILE)\n"
 	       "\n"
 	       "options: --config PATH, -v/--verbose, --help, --version\n"
 	       "exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable, 4 bad response\n");
@@ -499,6 +526,8 @@ main(int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "code", required_argument, NULL, 'c' },
 		{ "pam", no_argument, NULL, 'P' },
+		{ "undo", no_argument, NULL, 'U' },
+		{ "authfile", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = NULL;
@@ -560,13 +589,19 @@ main(int argc, char **argv)
 		case 'P':
 			c.pam = 1;
 			break;
+		case 'U':
+			c.undo = 1;
+			break;
+		case 'A':
+			c.authfile = optarg;
+			break;
 		case 'C':
 			c.config = optarg;
 			break;
 		default:
 			return usage_error("unknown option");
 		}
-		if ((ch == 'u' || ch == 'p' || ch == 'c' || ch == 'P') && strchr(cmd->opts, ch) == NULL) {
+		if (strchr("upcPUA", ch) != NULL && strchr(cmd->opts, ch) == NULL) {
 			fprintf(stderr, "optt: %s does not take that option (see optt-token --help)\n",
 				cmd->name);
 			return 2;
