@@ -88,23 +88,27 @@ format_time(int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "%lld", (long long)t);
 }
 
-/* The named profile, or the only one, or "optt". */
+/* The named profile, or the only one, or "optt".  A miss names the
+ * profiles there are and the files read. */
 static const struct optt_profile *
 pick_profile(struct cli *c, const char *name, struct optt_err *err)
 {
 	const struct optt_profile *p;
+	char names[160], files[200];
 
-	if (name != NULL) {
-		if ((p = optt_conf_profile(&c->conf, name)) == NULL)
-			optt_err_set(err, OPTT_CONFIG, "no profile '%.64s' in the configuration", name);
-		return p;
-	}
-	if (c->conf.nprofiles == 1)
+	if (name == NULL && c->conf.nprofiles == 1)
 		return &c->conf.profiles[0];
-	if ((p = optt_conf_profile(&c->conf, "optt")) == NULL)
-		optt_err_set(err, OPTT_CONFIG, c->conf.nprofiles == 0 ? "no profile configured"
-			     : "several profiles configured: name one");
-	return p;
+	if ((p = optt_conf_profile(&c->conf, name != NULL ? name : "optt")) != NULL)
+		return p;
+	optt_conf_profile_names(&c->conf, names, sizeof(names));
+	optt_conf_sources(&c->conf, files, sizeof(files));
+	if (c->conf.nprofiles == 0)
+		optt_err_set(err, OPTT_CONFIG, "no profile configured (read: %s)", files);
+	else if (name != NULL)
+		optt_err_set(err, OPTT_CONFIG, "no profile '%.64s' (profiles: %s; read: %s)", name, names, files);
+	else
+		optt_err_set(err, OPTT_CONFIG, "several profiles configured: name one of %s", names);
+	return NULL;
 }
 
 static enum optt_status
@@ -270,11 +274,9 @@ each_profile(struct cli *c, int argc, char **argv,
 	optt_err_init(&err);
 	if (argc > 1)
 		return usage_error("takes at most one profile");
-	if (argc == 1) {
-		if ((p = optt_conf_profile(&c->conf, argv[0])) == NULL) {
-			optt_err_set(&err, OPTT_CONFIG, "no profile '%.64s' in the configuration", argv[0]);
+	if (argc == 1 || c->conf.nprofiles == 0) {
+		if ((p = pick_profile(c, argc ? argv[0] : NULL, &err)) == NULL)
 			return fail(OPTT_CONFIG, &err);
-		}
 		st = fn(c, p, &err);
 		return st == OPTT_OK ? 0 : fail(st, &err);
 	}
@@ -453,8 +455,8 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 				printf("%s = %s\n", optt_key_name((enum optt_key)k), v);
 		printf("\n");
 	}
-	fprintf(stderr, "optt: configuration OK: %zu profile%s\n", c->conf.nprofiles,
-		c->conf.nprofiles == 1 ? "" : "s");
+	fprintf(stderr, "optt: configuration OK: %zu profile%s (read: %s)\n", c->conf.nprofiles,
+		c->conf.nprofiles == 1 ? "" : "s", optt_conf_sources(&c->conf, buf, sizeof(buf)));
 	return 0;
 }
 

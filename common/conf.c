@@ -356,7 +356,55 @@ optt_conf_clear(struct optt_conf *c)
 	for (i = 0; i < c->nprofiles; i++)
 		profile_clear(&c->profiles[i]);
 	free(c->profiles);
+	for (i = 0; i < c->nsources; i++)
+		free(c->sources[i]);
 	optt_conf_init(c);
+}
+
+static void
+note_source(struct optt_conf *c, const char *path, int found)
+{
+	if (c->nsources < OPTT_CONF_MAX_SOURCES && (c->sources[c->nsources] = strdup(path)) != NULL)
+		c->source_found[c->nsources++] = found;
+}
+
+/* append s to buf (n bytes) without overflowing, cut with "..." */
+static void
+append(char *buf, size_t n, const char *s)
+{
+	size_t l = strlen(buf);
+
+	if (l + 1 < n)
+		snprintf(buf + l, n - l, "%s", s);
+	if (strlen(buf) + 1 >= n && n > 4)
+		memcpy(buf + n - 4, "...", 4);
+}
+
+const char *
+optt_conf_sources(const struct optt_conf *c, char *buf, size_t n)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nsources; i++) {
+		append(buf, n, i ? ", " : "");
+		append(buf, n, c->sources[i]);
+		append(buf, n, c->source_found[i] ? "" : " (absent)");
+	}
+	return c->nsources ? buf : "no file";
+}
+
+const char *
+optt_conf_profile_names(const struct optt_conf *c, char *buf, size_t n)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nprofiles; i++) {
+		append(buf, n, i ? ", " : "");
+		append(buf, n, c->profiles[i].name);
+	}
+	return c->nprofiles ? buf : "none";
 }
 
 const struct optt_profile *
@@ -546,8 +594,11 @@ optt_conf_load_file(struct optt_conf *c, const char *path, unsigned flags,
 	optt_err_init(&e);
 	if (flags & OPTT_CONF_PAM)
 		fsflags |= OPTT_FS_ROOT | OPTT_FS_NOFOLLOW;
-	if ((flags & OPTT_CONF_OPTIONAL) && access(path, F_OK) != 0 && errno == ENOENT)
+	if ((flags & OPTT_CONF_OPTIONAL) && access(path, F_OK) != 0 && errno == ENOENT) {
+		note_source(c, path, 0);
 		return OPTT_OK;
+	}
+	note_source(c, path, 1);
 	if ((st = optt_fs_read(path, OPTT_CONF_MAX_FILE, fsflags, &sb, &buf, err)) != OPTT_OK)
 		goto out;
 	for (line = buf.data; *line != '\0'; lineno++) {

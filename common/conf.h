@@ -62,11 +62,18 @@ struct optt_profile {
 	struct optt_value v[OPTT_K_COUNT];
 };
 
+#define OPTT_CONF_MAX_SOURCES 4
+
 struct optt_conf {
 	struct optt_profile defaults;
 	struct optt_profile *profiles;
 	size_t nprofiles;
 	int finished;
+	/* the files asked for, in order, and whether each was there: every
+	 * message about the configuration names them (optt_conf_sources) */
+	char *sources[OPTT_CONF_MAX_SOURCES];
+	int source_found[OPTT_CONF_MAX_SOURCES];
+	size_t nsources;
 };
 
 enum {
@@ -110,6 +117,11 @@ int optt_pset(const struct optt_profile *p, enum optt_key k);
 /* Set a key from text, with the table's validation (e.g. PAM timeout=). */
 enum optt_status optt_profile_set(struct optt_profile *p, enum optt_key k,
 				  const char *value, struct optt_err *err);
+
+/* "FILE, FILE (absent)": the files asked for (buf, n bytes); "no file"
+ * when none was.  The profile names, "a, b" ("none"), likewise. */
+const char *optt_conf_sources(const struct optt_conf *c, char *buf, size_t n);
+const char *optt_conf_profile_names(const struct optt_conf *c, char *buf, size_t n);
 
 const char *optt_key_name(enum optt_key k);
 /* The value as check-config prints it: secrets masked, and so are the

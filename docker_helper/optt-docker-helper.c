@@ -109,6 +109,14 @@ cmd_get(struct helper *h, const char *url, const char *key)
 		}
 		free(k);
 	}
+	if (rc < 0 && st == OPTT_OK) {
+		char nb[160], fb[200];
+
+		optt_debug(&h->log, "no profile serves registry %s (profiles: %s; read: %s) and no "
+			   "credential is stored for it", key,
+			   optt_conf_profile_names(&h->conf, nb, sizeof(nb)),
+			   optt_conf_sources(&h->conf, fb, sizeof(fb)));
+	}
 	if (rc < 0)
 		rc = fail(st == OPTT_OK ? NOT_FOUND : err.msg);
 	optt_buf_clear(&out);
@@ -284,6 +292,14 @@ static const struct op {
 	{ "list", 0, 0, cmd_list },
 };
 
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: docker-credential-optt [-v] get|store|erase|list|version\n"
+		   "  (configure: optt-token setup docker, or \"credHelpers\": {\"HOST\": \"optt\"}\n"
+		   "   in ~/.docker/config.json; see docker-credential-optt(1))\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,13 +308,29 @@ main(int argc, char **argv)
 	struct optt_err err;
 	char *url = NULL, *key = NULL;
 	size_t i;
-	int rc;
+	int rc, verbose = 0;
 
 	umask(077);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&h, 0, sizeof(h));
+	/* options as the other programs have them; the protocol's own
+	 * commands are bare words */
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "--verbose") == 0) {
+			verbose = 1;
+		} else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[1], "--version") == 0) {
+			printf("docker-credential-optt (optt-auth) %s\n", PACKAGE_VERSION);
+			return 0;
+		} else {
+			usage(stderr);
+			return 1;
+		}
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: docker-credential-optt get|store|erase|list|version\n");
+		usage(stderr);
 		return 1;
 	}
 	if (strcmp(argv[1], "version") == 0) {
@@ -310,7 +342,8 @@ main(int argc, char **argv)
 			op = &ops[i];
 	if (op == NULL)
 		return fail("unknown command (expected get, store, erase, list or version)");
-	h.log.fn = getenv("OPTT_DEBUG") != NULL ? optt_log_stderr : NULL;
+	/* -v: request lines and decisions on stderr (the answer stays on stdout) */
+	h.log.fn = verbose || getenv("OPTT_DEBUG") != NULL ? optt_log_stderr : NULL;
 	optt_err_init(&err);
 	optt_conf_init(&h.conf);
 	optt_buf_init(&h.in, OPTT_DOCKER_MAX_INPUT);

@@ -254,8 +254,17 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if ((p = pick_profile(&h, &conf)) == NULL) {
+		char nb[160], fb[200];
+		const char *names = optt_conf_profile_names(&conf, nb, sizeof(nb));
+		const char *files = optt_conf_sources(&conf, fb, sizeof(fb));
+
 		if (h.profile_arg != NULL)
-			fprintf(stderr, "optt: no profile '%s' in the configuration\n", h.profile_arg);
+			fprintf(stderr, "optt: no profile '%s' (profiles: %s; read: %s)\n", h.profile_arg,
+				names, files);
+		else if (h.verbose)
+			fprintf(stderr, "optt: no profile serves host %s%s%s: nothing printed, so other "
+				"helpers run (profiles: %s; read: %s)\n", h.in.host ? h.in.host : "(none)",
+				h.in.path ? "/" : "", h.in.path ? h.in.path : "", names, files);
 		goto out; /* not our host: other helpers run */
 	}
 	tp = getenv("GIT_TERMINAL_PROMPT");
