@@ -1,9 +1,13 @@
 #!/bin/sh
-# The manual pages: lint-clean, and every configuration key of the key
-# table, every CLI command and option documented.
+# The manual pages as built (the configured paths filled in): lint-clean,
+# every configuration key of the key table, every CLI command and option
+# documented, the configured paths named, and the outcome table of
+# pam_optt(8) laid out row by row by both renderers, mandoc and Debian's
+# man (groff).
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
-need mandoc
-M="$OPTT_TOP_SRCDIR/man"
+need mandoc groff col make
+M="$OPTT_TOP_BUILDDIR/man"
+[ -f "$M/pam_optt.8" ] || { not_ok "the pages are built in $M"; t_done; }
 for page in "$M"/*.[0-9]; do
 	out=$(mandoc -T lint -W warning "$page" 2>&1)
 	is "$(basename "$page"): mandoc -T lint is clean" "$out" ""
@@ -45,4 +49,41 @@ for w in get store erase list version credHelpers credsStore io.docker.Credentia
 	'credentials not found in native keychain' docker-credentials.json OPTT_DEBUG; do
 	like "docker-credential-optt(1) documents $w" "$page" "$w"
 done
+# the configured paths, substituted at build time
+confvar() { make -s -C "$OPTT_TOP_BUILDDIR/man" --no-print-directory --eval "show-$1:; @echo \$($1)" "show-$1"; }
+for page in "$M"/*.[0-9]; do
+	unlike "$(basename "$page"): no placeholder left" "$(cat "$page")" "@SYSCONFDIR@"
+	unlike "$(basename "$page"): no placeholder left (any)" "$(grep -o '@[A-Z]*DIR@' "$page")" "@"
+done
+for v in sysconfdir libexecdir localstatedir runstatedir; do eval "$v=\$(confvar $v)"; done
+like "optt.conf(5) names the configured system file" "$(mandoc -T utf8 "$M/optt.conf.5" | col -bx)" "$sysconfdir/optt/optt.conf"
+like "git-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/git-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-git-helper"
+like "docker-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/docker-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-docker-helper"
+like "pam_optt(8) FILES: the configured state directories" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$localstatedir/lib/optt/offline/"
+like "... and run directory" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$runstatedir/optt/session/UID/"
+
+# the outcome table: each row on one line, with either renderer
+for r in mandoc groff; do
+	case $r in
+	mandoc) page=$(mandoc -T utf8 "$M/pam_optt.8" | col -bx) ;;
+	groff) page=$(MANWIDTH=80 groff -mandoc -Tutf8 -rLL=80n "$M/pam_optt.8" 2>/dev/null | col -bx) ;;
+	esac
+	while IFS='|' read -r text code; do
+		like "[$r] outcome table row on one line: $text" "$page" "^ +$text +$code\$"
+	done <<'EOR'
+token granted, every claim holds|PAM_SUCCESS
+rejected \(invalid_grant, 400, 401\)|PAM_AUTH_ERR
+token granted, a require_claim fails|PAM_PERM_DENIED
+provider down, timeout, TLS error, bad response|PAM_AUTHINFO_UNAVAIL
+invalid_client and kin, 404, bad argument or config|PAM_SERVICE_ERR
+out of memory|PAM_BUF_ERR
+unavailable, offline verifier matches|PAM_SUCCESS
+unavailable, offline verifier does not match|PAM_AUTH_ERR
+unavailable, offline login locked|PAM_MAXTRIES
+EOR
+done
+if command -v man >/dev/null 2>&1; then
+	page=$(MANWIDTH=80 man -l "$M/pam_optt.8" 2>/dev/null | col -bx)
+	like "[man -l] the widest row on one line" "$page" "^ +invalid_client and kin, 404, bad argument or config +PAM_SERVICE_ERR\$"
+fi
 t_done

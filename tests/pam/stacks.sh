@@ -43,7 +43,7 @@ for s in a b c; do
 	missing=""
 	while IFS= read -r line; do
 		line=$(printf '%s' "$line" | sed "s|$PAM_MOD config=$PAM_CONF|pam_optt.so|")
-		grep -Fxq "$line" "$OPTT_TOP_SRCDIR/man/pam_optt.8" || missing="$missing|$line"
+		grep -Fxq "$line" "$OPTT_TOP_SRCDIR/man/pam_optt.8.in" || missing="$missing|$line"
 	done <"$PAM_DIR/$s"
 	is "stack ($s) is, line by line, the one pam_optt(8) shows" "$missing" ""
 done
