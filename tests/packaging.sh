@@ -91,6 +91,18 @@ for u in $PUSER $LUSER; do
 done
 printf '%s:%s\n' "$LUSER" "$LPW" | chpasswd
 idp_start
+# a loopback git server that accepts the IdP's live tokens only
+G="$T_DIR/gitsrv"
+mkdir -p "$G/root" "$G/seed"
+git init -q -b main "$G/seed"
+(cd "$G/seed" && echo hello >README && git add README && git -c user.name=s -c user.email=s@example.com commit -qm seed)
+git clone -q --bare "$G/seed" "$G/root/repo.git"
+python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" --cafile "$IDP_CA" \
+	--state "$G" >"$G/server.log" 2>&1 &
+T_PIDS="$T_PIDS $!"
+i=0
+until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+GPORT=$(cat "$G/port" 2>/dev/null)
 # nothing but the configuration: the one file an admin writes
 cat >/etc/optt/optt.conf <<EOC
 [defaults]
@@ -106,7 +118,7 @@ dialect = ddi
 token_url = $IDP_URL/oauth2/token/
 client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
 client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
-hosts = 127.0.0.1:@GPORT@ registry.pkg.test:5000
+hosts = 127.0.0.1:$GPORT registry.pkg.test:5000
 EOC
 chmod 600 /etc/optt/optt.conf
 run optt-token check-config --pam
@@ -141,19 +153,7 @@ idp_ctl "fault?mode=none"
 pam-auth-update --package --disable optt >/dev/null 2>&1
 is "pam-auth-update --disable optt: common-auth as it was" "$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)" "$auth_sum"
 
-# --- git through the helper on PATH, docker lookup
-G="$T_DIR/gitsrv"
-mkdir -p "$G/root" "$G/seed"
-git init -q -b main "$G/seed"
-(cd "$G/seed" && echo hello >README && git add README && git -c user.name=s -c user.email=s@example.com commit -qm seed)
-git clone -q --bare "$G/seed" "$G/root/repo.git"
-python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" --cafile "$IDP_CA" \
-	--state "$G" >"$G/server.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
-i=0
-until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-GPORT=$(cat "$G/port" 2>/dev/null)
-sed -i "s/@GPORT@/$GPORT/" /etc/optt/optt.conf
+# --- git through the helper on PATH (the git server started above), docker lookup
 run env GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1 git -c "credential.http://127.0.0.1:$GPORT.helper=optt" \
 	clone -q "http://127.0.0.1:$GPORT/repo.git" "$T_DIR/clone"
 is "git clone through the installed git-credential-optt: exit 0" "$RC" 0
