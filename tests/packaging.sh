@@ -128,11 +128,11 @@ is "optt-token check-config --pam accepts it" "$RC" 0
 printf 'auth required pam_optt.so offline=1\naccount required pam_permit.so\n' >"/etc/pam.d/$SVC"
 out=$(printf 'pkg-pw-7373\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1)
 like "pamtester, bare pam_optt.so, right password: authenticated" "$out" 'successfully authenticated'
-out=$(printf 'wrong-pw-9\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1)
-like "... wrong password: refused" "$out" 'Authentication failure'
 [ -f "/var/lib/optt/offline/optt@$PUSER" ] && ok "... the offline verifier in /var/lib/optt/offline" ||
 	not_ok "... the offline verifier in /var/lib/optt/offline"
-out=$(printf 'pkg-pw-7373\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1)
+out=$(printf 'wrong-pw-9\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1)
+like "... wrong password: refused" "$out" 'Authentication failure'
+out=$(printf 'pkg-pw-7373\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1) # (a verifier again, for purge)
 
 # --- the pam-auth-update profile, enabled: OPTT users and local passwords
 pam-auth-update --package --enable optt >/dev/null 2>&1
