@@ -1,7 +1,8 @@
 # Sourced by scripts/test and scripts/demo: make sure the Debian packages of
-# scripts/deps are installed (installing them when we are root).
-deps_ensure() {
-	pkgs=$(grep -v '^#' "$1/scripts/deps" | tr '\n' ' ')
+# a list (default scripts/deps; the demo's is scripts/deps-demo) are
+# installed, installing them when we are root.
+deps_ensure() { # TOP [LIST]
+	pkgs=$(grep -v '^#' "${2:-$1/scripts/deps}" | tr '\n' ' ')
 	missing=""
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -14,6 +14,14 @@ dir=$(sed -n 's/.*(throwaway CA \(\/tmp\/optt-demo\.[^/]*\)\/idp\/ca.pem).*/\1/p
 is "no other /tmp/optt-demo.* left" "$(ls -d /tmp/optt-demo.* 2>/dev/null | sort)" "$before"
 left=$(ps -eo args | grep -F "${dir:-/nonexistent}/" | grep -v grep)
 is "its servers are stopped" "$left" ""
-like "it logged in with each dialect" "$(cat "$T_DIR/demo.out")" 'logged in: profile rfc'
-like "it showed git and docker working" "$(cat "$T_DIR/demo.out")" '"Secret":'
+out=$(cat "$T_DIR/demo.out")
+like "1. the PAM login: a wrong password refused" "$out" 'outcome=rejected'
+like "... the right one accepted, a session opened" "$out" 'successfully opened a session'
+like "2. the session's token, with no request" "$out" 'requests to the IdP for it: 0\)'
+like "3. git through the helper" "$out" 'first commit'
+like "4. docker" "$out" '"Secret":'
+like "5. the other dialects" "$out" 'logged in: profile rfc'
+like "... in that order" "$(printf '%s\n' "$out" | grep -E '^== [1-5]\.' | cut -c4-5 | tr -d '\n')" '^1\.2\.3\.4\.5\.$'
+n=$(grep -v '^#' "$OPTT_TOP_SRCDIR/scripts/deps-demo" | grep -cE 'clang|valgrind|docker-registry|skopeo|gnome-keyring|openssh|lintian')
+is "the demo installs only what it needs (no clang, valgrind, registry, sshd...)" "$n" 0
 t_done
