@@ -21,6 +21,7 @@
 
 #include "cli/redirect.h"
 #include "cli/setup.h"
+#include "common/discovery.h"
 #include "common/http.h"
 #include "common/optt.h"
 #include "common/pkce.h"
@@ -37,6 +38,7 @@ struct cli {
 	const char *code_arg;
 	int password_stdin;
 	int pam;          /* check-config --pam */
+	int offline;      /* check-config --offline: no discovery request */
 	int undo;         /* setup --undo */
 	const char *authfile; /* setup docker --authfile */
 	const char *conf_path; /* the file read for --pam */
@@ -141,6 +143,20 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	return st;
 }
 
+/* The device grant's instructions, on stderr (stdout stays for tokens). */
+static enum optt_status
+show_device(void *arg, const struct optt_profile *p, const struct optt_device *d, struct optt_err *err)
+{
+	char line[1200];
+
+	(void)arg, (void)err;
+	optt_device_instructions(d, line, sizeof(line));
+	fprintf(stderr, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
+		line, p->name, d->expires_in);
+	fflush(stderr);
+	return OPTT_OK;
+}
+
 static int
 cmd_login(struct cli *c, int argc, char **argv)
 {
@@ -217,6 +233,9 @@ cmd_login(struct cli *c, int argc, char **argv)
 			goto out;
 		ob.code = code;
 		break;
+	case OPTT_GRANT_DEVICE:
+		ob.show_device = show_device; /* then it waits; Ctrl-C leaves the cache as it was */
+		break;
 	case OPTT_GRANT_CLIENT_CREDENTIALS:
 		break;
 	}
@@ -237,7 +256,7 @@ out:
 static int
 cmd_get(struct cli *c, int argc, char **argv)
 {
-	struct optt_want w = { &c->log, 1, c->username, NULL, NULL, NULL };
+	struct optt_want w = { &c->log, 1, c->username, NULL, NULL, NULL, NULL };
 	const struct optt_profile *p;
 	struct optt_token t;
 	struct optt_err err;
@@ -449,6 +468,19 @@ cmd_check_config(struct cli *c, int argc, char **argv)
 		return usage_error("check-config takes no argument");
 	for (i = 0; i < c->conf.nprofiles; i++) {
 		p = &c->conf.profiles[i];
+		/* an issuer profile: the endpoints its discovery document gives */
+		if (!c->offline && optt_pset(p, OPTT_K_ISSUER)) {
+			struct optt_grant_ctx ctx;
+			struct optt_err err;
+			enum optt_status st;
+
+			optt_grant_ctx_init(&ctx);
+			optt_err_init(&err);
+			ctx.use_env = 1;
+			ctx.log = &c->log;
+			if ((st = optt_discovery_apply(p, &ctx, &err)) != OPTT_OK)
+				return fail(st, &err);
+		}
 		printf("[profile %s]\n", p->name);
 		for (k = 0; k < OPTT_K_COUNT; k++)
 			if ((v = optt_key_display(p, (enum optt_key)k, buf, sizeof(buf))) != NULL)
@@ -487,7 +519,7 @@ static const struct command {
 	{ "get", cmd_get, "u" },
 	{ "status", cmd_status, "" },
 	{ "logout", cmd_logout, "" },
-	{ "check-config", cmd_check_config, "P" },
+	{ "check-config", cmd_check_config, "PO" },
 	{ "setup", cmd_setup, "UA" },
 };
 
@@ -502,7 +534,9 @@ help(void)
 	       "                     print a valid access token (refreshing as needed)\n"
 	       "  status [PROFILE]   show cached tokens (never a secret)\n"
 	       "  logout [PROFILE]   delete cached tokens\n"
-	       "  check-config       parse the configuration, print it with secrets masked\n"
+	       "  check-config [--offline]\n"
+	       "                     parse the configuration, print it with secrets masked (and\n"
+	       "                     an issuer's discovered endpoints, unless --offline)\n"
 	       "  check-config --pam [PROFILE]\n"
 	       "                     check the file as pam_optt.so reads it (--config PATH, else\n"
 	       "                     " SYSCONFDIR "/optt/optt.conf) and say what a login would do\n"
@@ -528,6 +562,7 @@ main(int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "code", required_argument, NULL, 'c' },
 		{ "pam", no_argument, NULL, 'P' },
+		{ "offline", no_argument, NULL, 'O' },
 		{ "undo", no_argument, NULL, 'U' },
 		{ "authfile", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
@@ -591,6 +626,9 @@ main(int argc, char **argv)
 		case 'P':
 			c.pam = 1;
 			break;
+		case 'O':
+			c.offline = 1;
+			break;
 		case 'U':
 			c.undo = 1;
 			break;
@@ -603,7 +641,7 @@ main(int argc, char **argv)
 		default:
 			return usage_error("unknown option");
 		}
-		if (strchr("upcPUA", ch) != NULL && strchr(cmd->opts, ch) == NULL) {
+		if (strchr("upcPOUA", ch) != NULL && strchr(cmd->opts, ch) == NULL) {
 			fprintf(stderr, "optt: %s does not take that option (see optt-token --help)\n",
 				cmd->name);
 			return 2;

@@ -68,10 +68,10 @@ static const struct dialect_rule {
 			       "supports grant = client_credentials only", 1, 0 },
 	[OPTT_DIALECT_OAUTH2] = { "client_credentials",
 				  GRANT(OPTT_GRANT_PASSWORD) | GRANT(OPTT_GRANT_CLIENT_CREDENTIALS) |
-					  GRANT(OPTT_GRANT_AUTHORIZATION_CODE),
+					  GRANT(OPTT_GRANT_AUTHORIZATION_CODE) | GRANT(OPTT_GRANT_DEVICE),
 				  NULL, 0, 0 },
 };
-static const char *const grants[] = { "password", "client_credentials", "authorization_code", NULL };
+static const char *const grants[] = { "password", "client_credentials", "authorization_code", "device", NULL };
 static const char *const client_auths[] = { "basic", "body", NULL };
 static const char *const git_auths[] = { "auto", "bearer", "basic", NULL };
 static const char *const caches[] = { "auto", "keyring", "file", "none", NULL };
@@ -106,6 +106,8 @@ static const struct keydef {
 	[OPTT_K_CAPATH] = { "capath", KT_PATH, NULL, 0, 0 },
 	[OPTT_K_PROXY] = { "proxy", KT_STR, NULL, 0, 0 },
 	[OPTT_K_PKCE] = { "pkce", KT_ENUM, pkces, 0, 0 },
+	[OPTT_K_DEVICE_AUTHORIZATION_URL] = { "device_authorization_url", KT_URL, NULL, 0, 0 },
+	[OPTT_K_ISSUER] = { "issuer", KT_URL, NULL, 0, 0 },
 	[OPTT_K_OFFLINE_DIR] = { "offline_dir", KT_PATH, NULL, 0, 0 },
 	[OPTT_K_RUN_DIR] = { "run_dir", KT_PATH, NULL, 0, 0 },
 };
@@ -698,9 +700,16 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 		st = optt_err_set(&e, OPTT_CONFIG, "set client_secret or client_secret_file, not both");
 		goto out;
 	}
-	if (!optt_pset(p, OPTT_K_TOKEN_URL) && !(rule->base_url_ok && optt_pset(p, OPTT_K_BASE_URL))) {
-		st = optt_err_set(&e, OPTT_CONFIG, rule->base_url_ok ?
-				  "token_url or base_url is required" : "token_url is required");
+	/* OIDC discovery (SPEC §12) is the RFC dialect's: the seed APIs publish none */
+	if (optt_pset(p, OPTT_K_ISSUER) && dialect != OPTT_DIALECT_OAUTH2) {
+		st = optt_err_set(&e, OPTT_CONFIG, "issuer (OIDC discovery) goes with dialect = oauth2");
+		goto out;
+	}
+	if (!optt_pset(p, OPTT_K_TOKEN_URL) && !(rule->base_url_ok && optt_pset(p, OPTT_K_BASE_URL)) &&
+	    !optt_pset(p, OPTT_K_ISSUER)) {
+		st = optt_err_set(&e, OPTT_CONFIG, rule->base_url_ok ? "token_url or base_url is required"
+				  : dialect == OPTT_DIALECT_OAUTH2 ? "token_url or issuer is required"
+								   : "token_url is required");
 		goto out;
 	}
 	if (!(rule->grants & GRANT(grant)))
@@ -712,6 +721,11 @@ resolve_profile(struct optt_profile *p, const struct optt_profile *defs,
 				  dialects[dialect]);
 	else if (grant == OPTT_GRANT_CLIENT_CREDENTIALS && !optt_pset(p, OPTT_K_CLIENT_ID))
 		st = optt_err_set(&e, OPTT_CONFIG, "grant = client_credentials needs client_id");
+	if (st == OPTT_OK && grant == OPTT_GRANT_DEVICE &&
+	    (!optt_pset(p, OPTT_K_CLIENT_ID) ||
+	     !(optt_pset(p, OPTT_K_DEVICE_AUTHORIZATION_URL) || optt_pset(p, OPTT_K_ISSUER))))
+		st = optt_err_set(&e, OPTT_CONFIG,
+				  "grant = device needs client_id and device_authorization_url (or issuer)");
 	if (st == OPTT_OK && grant == OPTT_GRANT_AUTHORIZATION_CODE &&
 	    (!optt_pset(p, OPTT_K_CLIENT_ID) || !optt_pset(p, OPTT_K_REDIRECT_URI)))
 		st = optt_err_set(&e, OPTT_CONFIG, "grant = authorization_code needs client_id and redirect_uri");

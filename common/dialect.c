@@ -24,6 +24,7 @@ optt_request_init(struct optt_request *r)
 	optt_buf_init(&r->authorization, 4096);
 	r->log_url[0] = '\0';
 	r->content_type = NULL;
+	r->method = NULL;
 }
 
 void
@@ -167,6 +168,9 @@ build_optt(const struct optt_profile *p, enum optt_op op,
 		break;
 	case OPTT_OP_CLIENT_CREDENTIALS:
 	case OPTT_OP_CODE:
+	case OPTT_OP_DEVICE_AUTH:
+	case OPTT_OP_DEVICE_POLL:
+	case OPTT_OP_DISCOVERY:
 		st = optt_err_set(err, OPTT_CONFIG, "the optt dialect has the password grant only");
 		goto out;
 	}
@@ -211,6 +215,10 @@ build_octorate(const struct optt_profile *p, enum optt_op op,
 		break;
 	case OPTT_OP_PASSWORD:
 		return optt_err_set(err, OPTT_CONFIG, "the octorate dialect has no password grant");
+	case OPTT_OP_DEVICE_AUTH:
+	case OPTT_OP_DEVICE_POLL:
+	case OPTT_OP_DISCOVERY:
+		return optt_err_set(err, OPTT_CONFIG, "the octorate dialect has no device grant or discovery");
 	}
 	if (r != 0)
 		return enc_status(r, err);
@@ -254,6 +262,7 @@ build_oauth2(const struct optt_profile *p, enum optt_op op,
 	     struct optt_err *err)
 {
 	struct optt_buf *b = &req->body;
+	const char *url = NULL;
 	int r = 0;
 
 	switch (op) {
@@ -277,12 +286,26 @@ build_oauth2(const struct optt_profile *p, enum optt_op op,
 		add_param(b, "grant_type", "refresh_token", &r);
 		add_param(b, "refresh_token", in->refresh_token, &r);
 		break;
+	case OPTT_OP_DEVICE_AUTH: /* RFC 8628 §3.1 */
+		add_param(b, "scope", optt_pstr(p, OPTT_K_SCOPE), &r);
+		url = optt_pstr(p, OPTT_K_DEVICE_AUTHORIZATION_URL);
+		break;
+	case OPTT_OP_DEVICE_POLL: /* §3.4: client_id even with Basic authentication */
+		add_param(b, "grant_type", "urn:ietf:params:oauth:grant-type:device_code", &r);
+		add_param(b, "device_code", in->device_code, &r);
+		if (in->client_secret != NULL && optt_pnum(p, OPTT_K_CLIENT_AUTH) == OPTT_CLIENT_AUTH_BASIC)
+			add_param(b, "client_id", optt_pstr(p, OPTT_K_CLIENT_ID), &r);
+		break;
+	case OPTT_OP_DISCOVERY: /* a GET with no parameters and no client authentication */
+		req->method = "GET";
+		return set_url(req, optt_pstr(p, OPTT_K_ISSUER), "/.well-known/openid-configuration", NULL,
+			       err);
 	}
 	client_auth(p, in, b, req, &r);
 	if (r != 0)
 		return enc_status(r, err);
 	req->content_type = "application/x-www-form-urlencoded";
-	return set_url(req, grant_endpoint(p, op), NULL, NULL, err);
+	return set_url(req, url != NULL ? url : grant_endpoint(p, op), NULL, NULL, err);
 }
 
 static const struct dialect {
@@ -331,6 +354,8 @@ optt_dialect_grant_op(const struct optt_profile *p)
 		return OPTT_OP_CLIENT_CREDENTIALS;
 	case OPTT_GRANT_AUTHORIZATION_CODE:
 		return OPTT_OP_CODE;
+	case OPTT_GRANT_DEVICE:
+		return OPTT_OP_DEVICE_POLL; /* the device flow: device.h */
 	}
 	return OPTT_OP_CLIENT_CREDENTIALS;
 }

@@ -18,6 +18,9 @@ enum optt_op {
 	OPTT_OP_CLIENT_CREDENTIALS,
 	OPTT_OP_CODE,
 	OPTT_OP_REFRESH,
+	OPTT_OP_DEVICE_AUTH, /* RFC 8628 §3.1: ask for a device and user code */
+	OPTT_OP_DEVICE_POLL, /* §3.4: poll the token endpoint with the device code */
+	OPTT_OP_DISCOVERY,   /* OIDC discovery: GET {issuer}/.well-known/openid-configuration */
 };
 
 struct optt_grant_input {
@@ -26,10 +29,12 @@ struct optt_grant_input {
 	const char *code;          /* secret */
 	const char *code_verifier; /* secret; PKCE (oauth2 only), NULL: none */
 	const char *refresh_token; /* secret */
+	const char *device_code;   /* secret */
 	const char *client_secret; /* secret; NULL for a public client */
 };
 
 struct optt_request {
+	const char *method;            /* "POST" (and NULL) or "GET" */
 	struct optt_buf url;           /* secret: may carry the password */
 	char log_url[512];             /* scheme://host/path, for logs */
 	const char *content_type;      /* NULL: empty body */

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common/fsutil.h"
+#include "common/discovery.h"
 #include "common/grant.h"
 #include "common/http.h"
 #include "common/mem.h"
@@ -47,22 +48,20 @@ out:
 }
 
 enum optt_status
-optt_grant_run(const struct optt_profile *p, enum optt_op op,
-	       const struct optt_grant_input *in, const struct optt_grant_ctx *ctx,
-	       struct optt_token *ret, struct optt_err *err)
+optt_grant_send(const struct optt_profile *p, enum optt_op op, const struct optt_grant_input *in,
+		const struct optt_grant_ctx *ctx, struct optt_response *ret, struct optt_err *err)
 {
 	struct optt_grant_input gi = *in;
 	struct optt_request req;
-	struct optt_response resp;
 	struct optt_http_opts ho;
-	struct optt_token t;
 	enum optt_status st;
 	char *secret = NULL;
 
 	optt_request_init(&req);
-	optt_response_init(&resp);
-	optt_token_init(&t);
-	if ((st = optt_client_secret(p, &secret, err)) != OPTT_OK)
+	/* an issuer-only profile learns its endpoints first (at most once) */
+	if (op != OPTT_OP_DISCOVERY && (st = optt_discovery_apply(p, ctx, err)) != OPTT_OK)
+		goto out;
+	if (op != OPTT_OP_DISCOVERY && (st = optt_client_secret(p, &secret, err)) != OPTT_OK)
 		goto out;
 	gi.client_secret = secret;
 	if ((st = optt_dialect_build(p, op, &gi, &req, err)) != OPTT_OK)
@@ -74,7 +73,26 @@ optt_grant_run(const struct optt_profile *p, enum optt_op op,
 	ho.proxy = optt_pstr(p, OPTT_K_PROXY);
 	ho.use_env = ctx->use_env;
 	ho.log = ctx->log;
-	if ((st = optt_http_post(&req, &ho, &resp, err)) != OPTT_OK)
+	st = optt_http_post(&req, &ho, ret, err);
+out:
+	optt_free_str(&secret);
+	optt_request_clear(&req);
+	OPTT_WIPE(&gi, sizeof(gi));
+	return st;
+}
+
+enum optt_status
+optt_grant_run(const struct optt_profile *p, enum optt_op op,
+	       const struct optt_grant_input *in, const struct optt_grant_ctx *ctx,
+	       struct optt_token *ret, struct optt_err *err)
+{
+	struct optt_response resp;
+	struct optt_token t;
+	enum optt_status st;
+
+	optt_response_init(&resp);
+	optt_token_init(&t);
+	if ((st = optt_grant_send(p, op, in, ctx, &resp, err)) != OPTT_OK)
 		goto out;
 	if ((st = optt_token_parse(resp.status, resp.body.data, resp.body.len, (int64_t)time(NULL),
 				   optt_pnum(p, OPTT_K_DEFAULT_TTL), &t, err)) != OPTT_OK)
@@ -82,10 +100,7 @@ optt_grant_run(const struct optt_profile *p, enum optt_op op,
 	*ret = t;
 	optt_token_init(&t);
 out:
-	optt_free_str(&secret);
-	optt_request_clear(&req);
 	optt_response_clear(&resp);
 	optt_token_clear(&t);
-	OPTT_WIPE(&gi, sizeof(gi));
 	return st;
 }

@@ -24,6 +24,13 @@ struct optt_grant_ctx {
 
 void optt_grant_ctx_init(struct optt_grant_ctx *ctx);
 
+/* Build and send one request of op, returning the raw answer (the device
+ * authorization and discovery are not token responses). */
+struct optt_response;
+enum optt_status optt_grant_send(const struct optt_profile *p, enum optt_op op,
+				 const struct optt_grant_input *in, const struct optt_grant_ctx *ctx,
+				 struct optt_response *ret, struct optt_err *err);
+/* optt_grant_send, then the token response parsed and classified. */
 enum optt_status optt_grant_run(const struct optt_profile *p, enum optt_op op,
 				const struct optt_grant_input *in,
 				const struct optt_grant_ctx *ctx,

@@ -257,7 +257,8 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 	CURLcode rc;
 	long timeout = opts->timeout > 0 ? opts->timeout : 15;
 	long status = 0;
-	int ok = 1;
+	int ok = 1, is_get = req->method != NULL && strcmp(req->method, "GET") == 0;
+	const char *method = is_get ? "GET" : "POST";
 
 	optt_response_init(&resp);
 	errbuf[0] = '\0';
@@ -297,9 +298,13 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 	ok &= curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L) == CURLE_OK;
 	/* not built for OpenSSL: refused here, never a silent fallback */
 	ok &= curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) == CURLE_OK;
-	ok &= curl_easy_setopt(h, CURLOPT_POST, 1L) == CURLE_OK;
-	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body.len) == CURLE_OK;
-	ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body.len ? req->body.data : "") == CURLE_OK;
+	if (is_get) {
+		ok &= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+	} else {
+		ok &= curl_easy_setopt(h, CURLOPT_POST, 1L) == CURLE_OK;
+		ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)req->body.len) == CURLE_OK;
+		ok &= curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body.len ? req->body.data : "") == CURLE_OK;
+	}
 	ok &= curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) == CURLE_OK;
 	ok &= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb) == CURLE_OK;
@@ -319,7 +324,7 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 		st = optt_err_set(err, OPTT_SYSTEM, "cannot configure libcurl");
 		goto out;
 	}
-	optt_debug(opts->log, "POST %s", req->log_url);
+	optt_debug(opts->log, "%s %s", method, req->log_url);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = OPTT_FI_CURL() ? CURLE_OUT_OF_MEMORY : curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -336,7 +341,7 @@ optt_http_post(const struct optt_request *req, const struct optt_http_opts *opts
 	} else if (rc != CURLE_OK) {
 		st = optt_err_set(err, OPTT_UNAVAILABLE, "%s", clean);
 	}
-	optt_debug(opts->log, "%s %s -> %s%ld, %zu bytes, %.0f ms", "POST", req->log_url,
+	optt_debug(opts->log, "%s %s -> %s%ld, %zu bytes, %.0f ms", method, req->log_url,
 		   st == OPTT_OK ? "HTTP " : "failed, HTTP ", status, resp.body.len,
 		   elapsed_ms(&t0));
 	if (st != OPTT_OK)

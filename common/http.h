@@ -46,7 +46,8 @@ enum optt_status optt_http_global_init(int use_env, struct optt_err *err);
  * part of the process initialised libcurl first, or before any request). */
 int optt_http_wipes_buffers(void);
 
-/* Send req.  OPTT_OK means an HTTP response arrived (any status) and is in
+/* Send req (a POST, or a GET when req->method says so: OIDC discovery).
+ * OPTT_OK means an HTTP response arrived (any status) and is in
  * ret; OPTT_UNAVAILABLE for transport failures (connect, DNS, TLS,
  * timeout), OPTT_BADRESP for an oversized body, OPTT_CONFIG for a URL
  * that breaks the transport policy. */

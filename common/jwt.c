@@ -94,3 +94,23 @@ optt_jwt_claim_holds(const char *token, const char *name, const char *value)
 	optt_json_free(&o);
 	return r;
 }
+
+int
+optt_jwt_user_is(const char *token, const char *const *names, const char *user)
+{
+	struct json_object *o = payload(token), *v;
+	size_t i;
+	int r = 0;
+
+	if (o == NULL)
+		return -1;
+	for (i = 0; names[i] != NULL; i++) {
+		if (!json_object_object_get_ex(o, names[i], &v))
+			continue;
+		/* the first claim present decides; only a string can name a user */
+		r = json_object_is_type(v, json_type_string) && value_matches(v, user);
+		break;
+	}
+	optt_json_free(&o);
+	return r;
+}

@@ -16,5 +16,9 @@ int optt_jwt_exp(const char *token, int64_t *ret);
  * value) or is an array containing such an element; 0 if not; -1 when the
  * token is not a JWT with a JSON object payload. */
 int optt_jwt_claim_holds(const char *token, const char *name, const char *value);
+/* The device grant's user binding (SPEC §12): the first claim of names
+ * (NULL-terminated) that the token has must be a string equal to user.
+ * 1 yes; 0 no, or none of the claims present; -1 not a readable JWT. */
+int optt_jwt_user_is(const char *token, const char *const *names, const char *user);
 
 #endif

@@ -18,6 +18,25 @@ optt_obtain_init(struct optt_obtain *o)
 }
 
 
+/* RFC 8628: ask for a code, show it, wait for the user's approval */
+static enum optt_status
+device_grant(struct optt_obtain *o, const struct optt_profile *p, struct optt_token *ret,
+	     struct optt_err *err)
+{
+	struct optt_device d;
+	enum optt_status st;
+
+	if (o->show_device == NULL)
+		return optt_err_set(err, OPTT_REJECTED, "no token for profile %s; run: optt-token login %s",
+				    p->name, p->name);
+	optt_device_init(&d);
+	if ((st = optt_device_start(p, &o->grant, &d, err)) == OPTT_OK &&
+	    (st = o->show_device(o->arg, p, &d, err)) == OPTT_OK)
+		st = optt_device_wait(p, &o->grant, &d, 0, ret, err);
+	optt_device_clear(&d);
+	return st;
+}
+
 static enum optt_status
 fresh_grant(struct optt_obtain *o, const struct optt_profile *p, const char *username,
 	    struct optt_token *ret, struct optt_err *err)
@@ -47,8 +66,12 @@ fresh_grant(struct optt_obtain *o, const struct optt_profile *p, const char *use
 		in.code = o->code;
 		in.code_verifier = o->code_verifier;
 		break;
+	case OPTT_OP_DEVICE_POLL:
+		return device_grant(o, p, ret, err);
 	case OPTT_OP_CLIENT_CREDENTIALS:
 	case OPTT_OP_REFRESH:
+	case OPTT_OP_DEVICE_AUTH:
+	case OPTT_OP_DISCOVERY:
 		break;
 	}
 	st = optt_grant_run(p, op, &in, &o->grant, ret, err);
@@ -245,6 +268,8 @@ optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct 
 		ob.get_password = w->get_password;
 		ob.arg = w->arg;
 	}
+	ob.show_device = w->show_device;
+	ob.arg = w->arg;
 	st = optt_obtain_token(&ob, p, subject, ret, err);
 out:
 	optt_free_str(&subject);

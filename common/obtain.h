@@ -13,6 +13,7 @@
 
 #include "common/cache.h"
 #include "common/conf.h"
+#include "common/device.h"
 #include "common/lookup.h"
 #include "common/grant.h"
 #include "common/token.h"
@@ -25,6 +26,12 @@ struct optt_obtain {
 	enum optt_status (*get_password)(void *arg, const struct optt_profile *p,
 					 const char *username, char **ret, struct optt_err *err);
 	void *arg;
+	/* the device grant (SPEC §12): show the instructions (verification
+	 * URI, user code) where the user sees them; NULL: this front end never
+	 * prompts (docker, GIT_TERMINAL_PROMPT=0) and a device profile without
+	 * a usable token is "run: optt-token login" */
+	enum optt_status (*show_device)(void *arg, const struct optt_profile *p,
+					const struct optt_device *d, struct optt_err *err);
 	int force;          /* login: ignore the cached token and refresh token */
 	const char *code;   /* authorization code (login only); secret */
 	const char *code_verifier; /* its PKCE verifier, NULL: none; secret */
@@ -45,6 +52,9 @@ struct optt_want {
 	enum optt_status (*get_password)(void *arg, const struct optt_profile *p,
 					 const char *username, char **ret, struct optt_err *err);
 	void *arg;
+	/* device grant: see struct optt_obtain; NULL never prompts */
+	enum optt_status (*show_device)(void *arg, const struct optt_profile *p,
+					const struct optt_device *d, struct optt_err *err);
 };
 
 /*

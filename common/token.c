@@ -33,6 +33,7 @@ optt_token_clear(struct optt_token *t)
 	optt_free_str(&t->token_type);
 	optt_free_str(&t->refresh_token);
 	optt_free_str(&t->scope);
+	optt_free_str(&t->id_token);
 	optt_token_init(t);
 }
 
@@ -46,7 +47,7 @@ optt_token_copy(struct optt_token *dst, const struct optt_token *src)
 	if (optt_str_set(&t.access_token, src->access_token) != 0 ||
 	    optt_str_set(&t.token_type, src->token_type) != 0 ||
 	    optt_str_set(&t.refresh_token, src->refresh_token) != 0 ||
-	    optt_str_set(&t.scope, src->scope) != 0) {
+	    optt_str_set(&t.scope, src->scope) != 0 || optt_str_set(&t.id_token, src->id_token) != 0) {
 		optt_token_clear(&t);
 		return -1;
 	}
@@ -261,8 +262,10 @@ optt_token_parse(long http_status, const char *body, size_t len, int64_t now,
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((s = optt_json_str(o, "refresh_token")) != NULL && s[0] != '\0' &&
-	    optt_str_set(&t.refresh_token, s) != 0) {
+	if (((s = optt_json_str(o, "refresh_token")) != NULL && s[0] != '\0' &&
+	     optt_str_set(&t.refresh_token, s) != 0) ||
+	    ((s = optt_json_str(o, "id_token")) != NULL && s[0] != '\0' &&
+	     optt_str_set(&t.id_token, s) != 0)) {
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}

@@ -19,6 +19,7 @@ struct optt_token {
 	char *refresh_token; /* secret; NULL when none */
 	int64_t expires_at;  /* UTC epoch seconds */
 	char *scope;         /* NULL when none */
+	char *id_token;      /* secret; the response's OIDC ID token, never cached; NULL when none */
 };
 
 #define OPTT_MAX_LIFETIME 315360000L /* ten years: longer lifetimes are clamped */

@@ -61,7 +61,7 @@ open_store(struct helper *h, struct optt_cache *c, struct optt_err *err)
 static int
 get_profile(struct helper *h, const struct optt_profile *p, const char *url)
 {
-	struct optt_want w = { &h->log, 1, NULL, NULL, NULL, NULL };
+	struct optt_want w = { &h->log, 1, NULL, NULL, NULL, NULL, NULL }; /* docker never prompts */
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;

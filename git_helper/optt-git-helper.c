@@ -79,6 +79,38 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	return ask(prompt, 0, ret, err);
 }
 
+/* The device grant's instructions where git's user sees them: through
+ * the askpass program when git has one (its prompt holds them; the answer,
+ * Enter, is thrown away), else on the terminal, else on stderr.  Then the
+ * core polls. */
+static enum optt_status
+show_device(void *arg, const struct optt_profile *p, const struct optt_device *d, struct optt_err *err)
+{
+	const char *prog = getenv("GIT_ASKPASS");
+	char line[1200], prompt[1300], *answer = NULL;
+	enum optt_status st = OPTT_OK;
+	FILE *tty;
+
+	(void)arg;
+	optt_device_instructions(d, line, sizeof(line));
+	if (prog == NULL || prog[0] == '\0')
+		prog = getenv("SSH_ASKPASS");
+	if (prog != NULL && prog[0] != '\0') {
+		snprintf(prompt, sizeof(prompt), "%s. Press Enter once approved: ", line);
+		st = optt_prompt_askpass(prog, prompt, &answer, err);
+		optt_free_str(&answer);
+		return st;
+	}
+	if ((tty = fopen("/dev/tty", "we")) == NULL)
+		tty = stderr;
+	fprintf(tty, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s)\n", line, p->name,
+		d->expires_in);
+	fflush(tty);
+	if (tty != stderr)
+		fclose(tty);
+	return st;
+}
+
 /* The OPTT user when no record names one: ask, as git asks for one. */
 static enum optt_status
 ask_user(void *arg, const struct optt_profile *p, char **ret, struct optt_err *err)
@@ -104,7 +136,7 @@ pick_profile(struct helper *h, const struct optt_conf *conf)
 static int
 cmd_get(struct helper *h, const struct optt_profile *p)
 {
-	struct optt_want w = { &h->log, 1, h->in.username, NULL, NULL, h };
+	struct optt_want w = { &h->log, 1, h->in.username, NULL, NULL, h, NULL };
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;
@@ -120,6 +152,7 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 	if (h->may_prompt) {
 		w.ask_user = ask_user;
 		w.get_password = ask_password;
+		w.show_device = show_device;
 	}
 	if ((st = optt_obtain_for(p, &w, &t, &err)) != OPTT_OK)
 		goto fail;
@@ -131,7 +164,9 @@ cmd_get(struct helper *h, const struct optt_profile *p)
 		goto fail;
 	goto out;
 fail:
-	if (st == OPTT_REJECTED && optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD && !h->may_prompt &&
+	if (st == OPTT_REJECTED &&
+	    (optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_PASSWORD || optt_pnum(p, OPTT_K_GRANT) == OPTT_GRANT_DEVICE) &&
+	    !h->may_prompt &&
 	    strstr(err.msg, "optt-token login") == NULL)
 		fprintf(stderr, "optt: %s; run: optt-token login %s\n", err.msg, p->name);
 	else

@@ -18,6 +18,17 @@ Test control, on the same server under /_ctl/ (never counted):
                                            200 if T is a live access token
   GET  /_ctl/issued                        JSON {access_token, refresh_token}
                                            of the last grant (memory scans)
+  POST /_ctl/device?action=approve&user=U  the newest pending device code (or
+       /_ctl/device?action=deny|expire      &user_code=C) approved as U, denied,
+                                           or expired
+  POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
+                                           &discovery_issuer=URL
+RFC 8628 device grant: POST /rfc/device (counter rfc_device), polled at
+/rfc/token (counters device_poll, device_too_fast for polls sooner than the
+interval, device_token); the token response carries an id_token with
+preferred_username.  OIDC discovery: GET /rfc/.well-known/openid-configuration
+(counter discovery).  An account with "mfa": true has its password grant
+answered interaction_required.
 
 Start: idp.py --state DIR [--fixture FILE] [--plain]
 TLS faults (wrongca, wronghost) spare connections whose SNI is
@@ -69,6 +80,11 @@ class State:
         self.refresh = {}  # token -> dict(sub, client, dialect, revoked)
         self.codes = {}    # code -> dict(client, redirect_uri, exp, used)
         self.last = {}     # the tokens of the last grant
+        self.devices = {}  # device_code -> dict(user_code, client, exp, interval, last, state, user)
+        self.device_interval = 5
+        self.device_expires = 300
+        self.slow_down = 0        # answer slow_down to this many next polls
+        self.discovery_issuer = None
 
     def count(self, name, total=False):
         with LOCK:
@@ -90,6 +106,12 @@ class State:
                 if f["count"] <= 0:
                     self.fault = None
             return dict(f)
+
+    def account_named(self, username):
+        for a in self.fixture["accounts"]:
+            if a["username"] == username:
+                return a
+        return None
 
     def account(self, username, password):
         for a in self.fixture["accounts"]:
@@ -295,6 +317,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(200, dict(self.server.state.last))
         if path in ("/rest/v1/identity/authorize", "/rfc/authorize"):
             return self.authorize(path)
+        if path == "/rfc/.well-known/openid-configuration":
+            self.server.state.count("discovery")
+            if self.apply_fault("discovery"):
+                return
+            base = "https://%s/rfc" % self.headers.get("Host", "127.0.0.1")
+            return self.send_json(200, {
+                "issuer": self.server.state.discovery_issuer or base,
+                "token_endpoint": base + "/token",
+                "authorization_endpoint": base + "/authorize",
+                "device_authorization_endpoint": base + "/device",
+                "grant_types_supported": ["authorization_code", "client_credentials", "password",
+                                          "refresh_token",
+                                          "urn:ietf:params:oauth:grant-type:device_code"],
+                "code_challenge_methods_supported": ["S256"]})
         self.send_json(404, {"error": "not_found"})
 
     def do_POST(self):
@@ -312,11 +348,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/rest/v1/identity/refresh": self.octo_refresh,
             "/oauth2/token/": self.ddi,
             "/rfc/token": self.rfc,
+            "/rfc/device": self.rfc_device,
         }
         fn = routes.get(path)
         name = {"/gateway/uaa/oauth/token": "optt_token", "/rest/v1/identity/apilogin": "octo_apilogin",
                 "/rest/v1/identity/token": "octo_token", "/rest/v1/identity/refresh": "octo_refresh",
-                "/oauth2/token/": "ddi_token", "/rfc/token": "rfc_token"}.get(path, "unknown")
+                "/oauth2/token/": "ddi_token", "/rfc/token": "rfc_token",
+                "/rfc/device": "rfc_device"}.get(path, "unknown")
         self.server.state.count(name, total=True)
         if fn is None:
             return self.send_json(404, {"error": "not_found"})
@@ -347,7 +385,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             "endpoint": self.one(q, "endpoint"),
                             "delay": float(self.one(q, "delay") or (0.1 if mode == "latency" else 30))}
             return self.send_json(200, {"ok": True})
+        if path == "/_ctl/device":
+            action, user, uc = self.one(q, "action"), self.one(q, "user"), self.one(q, "user_code")
+            with LOCK:
+                pending = [(k, d) for k, d in st.devices.items() if d["state"] == "pending" and
+                           (uc is None or d["user_code"] == uc)]
+                if not pending:
+                    return self.send_json(404, {"error": "no pending device code"})
+                k, d = max(pending, key=lambda kd: kd[1]["created"])
+                if action == "approve" and user:
+                    d["state"], d["user"] = "approved", user
+                elif action == "deny":
+                    d["state"] = "denied"
+                elif action == "expire":
+                    d["exp"] = 0
+                else:
+                    return self.send_json(400, {"error": "action=approve&user=U, deny or expire"})
+            return self.send_json(200, {"ok": True, "user_code": d["user_code"]})
         if path == "/_ctl/config":
+            for k in ("device_interval", "device_expires", "slow_down"):
+                if self.one(q, k) is not None:
+                    setattr(st, k, int(self.one(q, k)))
+            if self.one(q, "discovery_issuer") is not None:
+                st.discovery_issuer = self.one(q, "discovery_issuer") or None
             if self.one(q, "lifetime") is not None:
                 st.lifetime = int(self.one(q, "lifetime"))
             return self.send_json(200, {"ok": True})
@@ -442,6 +502,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             a = st.account(u, p)
             if a is None:
                 return self.oauth_error(400, "invalid_grant", "Bad credentials")
+            if a.get("mfa"):
+                return self.oauth_error(400, "interaction_required", "a second factor is required")
             at, rt, _ = st.issue(u, b[0] if b else "optt-anonymous", "optt",
                                  extra=dict(a.get("claims", {}), authorities=["INSTITUTE"]))
             st.count("optt_password")
@@ -555,6 +617,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             a = st.account(self.one(f, "username") or "", self.one(f, "password") or "")
             if a is None:
                 return self.oauth_error(400, "invalid_grant", "Bad credentials")
+            if a.get("mfa"):
+                return self.oauth_error(400, "interaction_required", "a second factor is required")
             at, rt, _ = st.issue(a["username"], cid or "public", "oauth2", extra=a.get("claims", {}))
         elif gt == "client_credentials":
             if client is None or client.get("public"):
@@ -566,6 +630,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                      self.one(f, "code_verifier"), pkce=True):
                 return self.oauth_error(400, "invalid_grant", "invalid code")
             at, rt, _ = st.issue(cid, cid, "oauth2")
+        elif gt == "urn:ietf:params:oauth:grant-type:device_code":
+            return self.device_poll(f, cid)
         elif gt == "refresh_token":
             r = st.use_refresh(self.one(f, "refresh_token") or "", "oauth2", cid)
             if r is None:
@@ -578,6 +644,68 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rt:
             obj["refresh_token"] = rt
         self.send_json(200, obj)
+
+    # --- RFC 8628 device authorization grant -------------------------------
+    def rfc_device(self, body):
+        st = self.server.state
+        _, raw = self.query()
+        f = self.form(body)
+        if raw or f is None:
+            return self.oauth_error(400, "invalid_request", "form body required")
+        b = self.basic()
+        cid, csec = b if b is not None else (self.one(f, "client_id"), self.one(f, "client_secret"))
+        if not cid or st.client(cid, csec, "oauth2") is None:
+            return self.oauth_error(401, "invalid_client", "Bad client credentials")
+        dc = secrets.token_urlsafe(32)
+        uc = "%04d-%04d" % (secrets.randbelow(10000), secrets.randbelow(10000))
+        base = "https://%s/rfc/device/verify" % self.headers.get("Host", "127.0.0.1")
+        now = time.time()
+        with LOCK:
+            st.devices[dc] = {"user_code": uc, "client": cid, "exp": now + st.device_expires,
+                              "interval": st.device_interval, "last": None, "state": "pending",
+                              "user": None, "created": now, "scope": self.one(f, "scope")}
+        self.send_json(200, {"device_code": dc, "user_code": uc, "verification_uri": base,
+                             "verification_uri_complete": base + "?user_code=" + uc,
+                             "expires_in": st.device_expires, "interval": st.device_interval})
+
+
+    def device_poll(self, f, cid):
+        st = self.server.state
+        st.count("device_poll")
+        now = time.time()
+        with LOCK:
+            d = st.devices.get(self.one(f, "device_code") or "")
+            if d is None or d["client"] != cid:
+                return self.oauth_error(400, "invalid_grant", "unknown device_code")
+            # strict interval accounting (RFC 8628 3.5): a poll sooner than the
+            # interval is counted and answered slow_down, which adds 5 s
+            too_fast = d["last"] is not None and now - d["last"] < d["interval"] - 0.05
+            d["last"] = now
+            if too_fast or st.slow_down > 0:
+                if too_fast:
+                    st.counters["device_too_fast"] = st.counters.get("device_too_fast", 0) + 1
+                else:
+                    st.slow_down -= 1
+                d["interval"] += 5
+                return self.oauth_error(400, "slow_down", "poll less often")
+            if now > d["exp"]:
+                return self.oauth_error(400, "expired_token", "the device code expired")
+            if d["state"] == "denied":
+                return self.oauth_error(400, "access_denied", "the user denied the request")
+            if d["state"] == "pending":
+                return self.oauth_error(400, "authorization_pending", "waiting for the user")
+            if d["state"] != "approved":
+                return self.oauth_error(400, "invalid_grant", "device code already used")
+            d["state"] = "used"
+            user = d["user"]
+        a = st.account_named(user) or {}
+        at, rt, _ = st.issue(user, cid, "oauth2", extra=a.get("claims", {}))
+        now = int(time.time())
+        idt = st.jwt({"iss": "https://%s/rfc" % self.headers.get("Host", "127.0.0.1"), "sub": user,
+                      "aud": cid, "exp": now + 300, "iat": now, "preferred_username": user})
+        st.count("device_token")
+        self.send_json(200, {"access_token": at, "token_type": "Bearer", "expires_in": st.lifetime,
+                             "refresh_token": rt, "id_token": idt})
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
