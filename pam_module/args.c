@@ -103,6 +103,7 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 	memset(a, 0, sizeof(*a));
 	a->profile = "optt";
 	a->offline_max_failures = 5;
+	a->flow_password = 1;
 	for (i = 0; i < argc; i++) {
 		const char *s = argv[i];
 		int r;
@@ -119,6 +120,19 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 			a->ignore_unknown_user = 1;
 		} else if (strcmp(s, "session_token") == 0) {
 			a->session_token = 1;
+		} else if (strncmp(s, "flow=", 5) == 0) {
+			a->flow_password = strcmp(s + 5, "password") == 0 || strcmp(s + 5, "password,device") == 0;
+			a->flow_device = strcmp(s + 5, "device") == 0 || strcmp(s + 5, "password,device") == 0;
+			if (!a->flow_password && !a->flow_device) {
+				*why = "flow= takes password, device or password,device";
+				return -1;
+			}
+		} else if (strncmp(s, "user_claim=", 11) == 0) {
+			if (s[11] == '\0' || strlen(s + 11) >= sizeof(a->user_claim)) {
+				*why = "user_claim= needs a claim name (at most 63 characters)";
+				return -1;
+			}
+			memcpy(a->user_claim, s + 11, strlen(s + 11) + 1);
 		} else if ((r = parse_num_arg(s, a, why)) != 0) {
 			if (r < 0)
 				return -1;

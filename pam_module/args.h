@@ -26,6 +26,9 @@ struct pam_optt_args {
 	long offline_max_failures; /* default 5 */
 	long outage_backoff; /* seconds, 0: off */
 	int session_token;
+	int flow_password;   /* flow= (SPEC §12): password (default), device, password,device */
+	int flow_device;
+	char user_claim[64]; /* "" : preferred_username, then user_name, then sub */
 	struct pam_optt_claim claims[PAM_OPTT_MAX_CLAIMS];
 	size_t nclaims;
 };

@@ -28,6 +28,7 @@
 #include <security/pam_modules.h>
 
 #include "common/conf.h"
+#include "common/device.h"
 #include "common/dialect.h"
 #include "common/grant.h"
 #include "common/http.h"
@@ -295,6 +296,119 @@ offline_login(struct attempt *a, const struct optt_profile *p, const char *user,
 	return decide(a, PAM_AUTHINFO_UNAVAIL, LOG_ERR, "unavailable");
 }
 
+/* SPEC §12: a password grant answered with one of these moves
+ * flow=password,device to the device grant - never a plain wrong password */
+static int
+wants_device(const struct attempt *a, enum optt_status st)
+{
+	return (st == OPTT_REJECTED || st == OPTT_CLIENT) &&
+	       (strcmp(a->error, "interaction_required") == 0 || strcmp(a->error, "unauthorized_client") == 0 ||
+		strcmp(a->error, "unsupported_grant_type") == 0);
+}
+
+/* The device grant's result must be the PAM user: the user_claim of the ID
+ * token when the response has one, else of the JWT access token. */
+static enum optt_status
+bind_user(struct attempt *a, const struct optt_token *t, const char *user)
+{
+	static const char *const dflt[] = { "preferred_username", "user_name", "sub", NULL };
+	const char *one[] = { a->args.user_claim, NULL };
+	const char *const *names = a->args.user_claim[0] ? one : dflt;
+	const char *tok = t->id_token != NULL ? t->id_token : t->access_token;
+
+	switch (optt_jwt_user_is(tok, names, user)) {
+	case 1:
+		return OPTT_OK;
+	case 0:
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "device grant: the %s's %s is not this user",
+			 t->id_token != NULL ? "ID token" : "access token",
+			 a->args.user_claim[0] ? a->args.user_claim : "user claim");
+		break;
+	default:
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "device grant: the token's claims cannot be read");
+		break;
+	}
+	a->detail = a->detail_buf;
+	return OPTT_DENIED;
+}
+
+/* flow=device (SPEC §12): the instructions go in the prompt (sshd holds
+ * PAM_TEXT_INFO back until the next prompt), the user answers it once the
+ * login is approved, then the module polls within its bounds: each request
+ * timeout=, the whole wait the code's lifetime and at most 300 s. */
+static int
+device_login(struct attempt *a, const struct optt_profile *p, const char *user)
+{
+	struct optt_grant_ctx ctx;
+	struct optt_device dev;
+	struct optt_token tok;
+	struct optt_err err;
+	struct optt_log log;
+	enum optt_status st;
+	char line[1200], prompt[1300], *resp = NULL;
+	int64_t now = (int64_t)time(NULL);
+	long since;
+	int r;
+
+	optt_device_init(&dev);
+	optt_token_init(&tok);
+	optt_err_init(&err);
+	optt_grant_ctx_init(&ctx);
+	log.fn = log_debug_line;
+	log.ctx = a->pamh;
+	ctx.log = a->args.debug ? &log : NULL;
+	ctx.use_env = 0;
+	ctx.timeout = a->args.timeout;
+	a->http_status = 0;
+	a->error[0] = '\0';
+	a->detail = NULL;
+	if ((since = pam_optt_backoff_active(p, a->args.outage_backoff, now)) >= 0) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf),
+			 "outage back-off: the provider was unavailable %ld s ago, no request", since);
+		a->detail = a->detail_buf;
+		st = OPTT_UNAVAILABLE;
+		goto done;
+	}
+	st = optt_device_start(p, &ctx, &dev, &err);
+	if (st == OPTT_OK) {
+		optt_device_instructions(&dev, line, sizeof(line));
+		snprintf(prompt, sizeof(prompt), "%s, then press Enter: ", line);
+		r = pam_prompt(a->pamh, PAM_PROMPT_ECHO_ON, &resp, "%s", prompt);
+		if (resp != NULL) {
+			explicit_bzero(resp, strlen(resp));
+			free(resp);
+		}
+		if (r != PAM_SUCCESS) {
+			a->detail = "device grant: the conversation gave no answer";
+			r = decide(a, r == PAM_BUF_ERR ? PAM_BUF_ERR : PAM_CONV_ERR, LOG_NOTICE, "no-password");
+			goto out;
+		}
+		st = optt_device_wait(p, &ctx, &dev, 300, &tok, &err);
+	}
+	a->http_status = err.http_status;
+	optt_log_escape(a->error, sizeof(a->error), err.error, 0);
+	if (st != OPTT_OK && err.msg[0] != '\0') {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "device grant: %.200s", err.msg);
+		a->detail = a->detail_buf;
+	}
+	if (a->args.outage_backoff > 0 && st == OPTT_UNAVAILABLE)
+		pam_optt_backoff_mark(p, now);
+	if (st == OPTT_OK && (st = bind_user(a, &tok, user)) == OPTT_OK &&
+	    (st = check_claims(a, tok.access_token)) == OPTT_OK) {
+		a->detail = "by the device grant";
+		optt_err_init(&err);
+		/* no offline verifier: no password was checked (SPEC §11) */
+		if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, &tok, &err) != OPTT_OK)
+			warn_state(a, "session token not handed over", &err);
+	}
+done:
+	r = status_to_pam(a, st);
+out:
+	optt_token_clear(&tok);
+	optt_device_clear(&dev);
+	return r;
+}
+
 static int
 authenticate(struct attempt *a, int argc, const char **argv)
 {
@@ -352,9 +466,14 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	if (st == OPTT_OK && p == NULL)
 		st = optt_err_set(&err, OPTT_CONFIG, "no profile '%.64s' in the configuration",
 				  a->args.profile);
-	if (st == OPTT_OK && optt_dialect_grant_op(p) != OPTT_OP_PASSWORD)
+	if (st == OPTT_OK && a->args.flow_password && optt_dialect_grant_op(p) != OPTT_OP_PASSWORD)
 		st = optt_err_set(&err, OPTT_CONFIG, "profile '%.64s' does not use the password grant",
 				  a->args.profile);
+	if (st == OPTT_OK && a->args.flow_device &&
+	    (optt_pnum(p, OPTT_K_DIALECT) != OPTT_DIALECT_OAUTH2 || !optt_pset(p, OPTT_K_CLIENT_ID) ||
+	     !(optt_pset(p, OPTT_K_DEVICE_AUTHORIZATION_URL) || optt_pset(p, OPTT_K_ISSUER))))
+		st = optt_err_set(&err, OPTT_CONFIG, "flow=device needs an oauth2 profile with client_id and "
+				  "device_authorization_url (or issuer); '%.64s' has not", a->args.profile);
 	if (st != OPTT_OK) {
 		snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", err.msg);
 		a->detail = a->detail_buf;
@@ -365,9 +484,17 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	}
 
 	/* 3. the password; refusals that need no request */
+	if (!a->args.flow_password) {
+		r = device_login(a, p, user);
+		goto out;
+	}
 	if ((r = get_password(a, &password, &owned)) != PAM_SUCCESS) {
 		optt_conf_clear(&conf);
 		return r;
+	}
+	if (password[0] == '\0' && a->args.flow_device) {
+		r = device_login(a, p, user); /* SPEC §12: an empty answer asks for the device grant */
+		goto out;
 	}
 	if (password[0] == '\0' || strncmp(password, sshd_placeholder, sizeof(sshd_placeholder) - 1) == 0) {
 		a->detail = password[0] == '\0' ? "empty password" : "sshd's invalid-user placeholder";
@@ -390,6 +517,10 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		else if (a->args.outage_backoff > 0 &&
 			 (st == OPTT_OK || st == OPTT_REJECTED || st == OPTT_CLIENT))
 			pam_optt_backoff_clear(p); /* the provider answered */
+	}
+	if (a->args.flow_device && wants_device(a, st)) {
+		r = device_login(a, p, user); /* the provider wants more than a password */
+		goto out;
 	}
 	if (st == OPTT_OK)
 		st = check_claims(a, tok.access_token);

@@ -26,8 +26,9 @@ alice:x:1000:1000:alice:/home/alice:/bin/sh
 bob:x:1001:1001:bob:/home/bob:/bin/sh
 a&grant_type=client_credentials:x:1002:1002:special:/home/special:/bin/sh
 carol:x:1003:1003:carol:/home/carol:/bin/sh
+mfa-user:x:1004:1004:mfa:/home/mfa:/bin/sh
 EOP
-printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\ncarol:x:1003:\n' >"$T_DIR/group"
+printf 'root:x:0:\nalice:x:1000:\nbob:x:1001:\nspecial:x:1002:\ncarol:x:1003:\nmfa:x:1004:\n' >"$T_DIR/group"
 
 # The preload list: in a sanitizer build the ASan runtime must come first.
 PAM_PRELOAD="libpam_wrapper.so libnss_wrapper.so"
@@ -56,6 +57,18 @@ ${1:-}
 [profile rfc]
 token_url = $IDP_URL/rfc/token
 grant = password
+
+[profile dev]
+grant = device
+token_url = $IDP_URL/rfc/token
+device_authorization_url = $IDP_URL/rfc/device
+client_id = rfc-public
+
+[profile pwdev]
+grant = password
+token_url = $IDP_URL/rfc/token
+device_authorization_url = $IDP_URL/rfc/device
+client_id = rfc-public
 
 [profile ddi]
 dialect = ddi

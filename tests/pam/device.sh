@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPEC §12 through real libpam (pamtester under pam_wrapper): flow=device
+# and flow=password,device.  The instructions are in the prompt text (what
+# sshd shows); the user presses Enter, the module polls; the token must be
+# the PAM user's (user_claim of the ID token), else PAM_PERM_DENIED;
+# denied and expired codes are PAM_AUTH_ERR.  password,device falls back
+# to the device grant for an empty answer and for a provider that wants
+# more than a password (interaction_required), never for a wrong password.
+. "$OPTT_TOP_SRCDIR/tests/lib.sh"
+. "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
+need pamtester
+idp_start
+pam_conf
+idp_ctl "config?device_interval=1&device_expires=20"
+pam_service dev "auth required @optt profile=dev flow=device" "session required pam_permit.so"
+pam_service devsess "auth required @optt profile=dev flow=device session_token offline=7" \
+	"session required pam_permit.so"
+pam_service pwdev "auth required @optt profile=pwdev flow=password,device"
+pam_service sub "auth required @optt profile=dev flow=device user_claim=sub"
+
+# device_login SERVICE USER [APPROVE-AS|deny|expire|none] [ANSWER]: pamtester
+# in the background answering the prompt with ANSWER (default: Enter);
+# sets CODE (pamtester's verdict), OUT (its output), REQS, LOGLINE
+device_login() {
+	n0=$(idp_count total)
+	printf '%s\n' "${4:-}" | pam_env pamtester -v "$1" "$2" authenticate >"$T_DIR/pt.out" 2>&1 &
+	pid=$!
+	i=0
+	until grep -q 'enter the code\|pamtester: \(Auth\|succ\|Perm\)' "$T_DIR/pt.out" || [ $i -gt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	case "${3:-none}" in
+	none) ;;
+	deny | expire) idp_ctl "device?action=$3" ;;
+	*) idp_ctl "device?action=approve&user=$3" ;;
+	esac
+	wait "$pid"
+	OUT=$(cat "$T_DIR/pt.out")
+	CODE=$(printf '%s\n' "$OUT" | sed -n 's/^pamtester: //p' | tail -1)
+	REQS=$(($(idp_count total) - n0))
+	LOGLINE=$(printf '%s\n' "$OUT" | sed -n 's/.*SYSLOG([0-9]*): //p' | grep 'outcome=' | tail -1)
+}
+
+device_login dev alice alice
+like "flow=device: the prompt shows the verification URI and the user code" "$OUT" \
+	"To log in, open $IDP_URL/rfc/device/verify and enter the code [0-9]{4}-[0-9]{4}.*then press Enter"
+is "flow=device, approved as the PAM user: success" "$CODE" "successfully authenticated"
+like "... logged" "$LOGLINE" 'outcome=success.*by the device grant'
+is "... no poll sooner than the interval" "$(idp_count device_too_fast)" 0
+unlike "... the user code is not in the log" "$(printf '%s\n' "$OUT" | sed -n 's/.*SYSLOG([0-9]*): //p')" "enter the code"
+device_login dev alice bob
+is "approved as another user: refused" "$CODE" "Permission denied"
+like "... PAM_PERM_DENIED, saying why" "$LOGLINE" 'outcome=claim-not-met.*not this user'
+device_login dev alice deny
+is "denied at the provider: refused" "$CODE" "Authentication failure"
+like "... PAM_AUTH_ERR, rejected" "$LOGLINE" 'outcome=rejected.*denied at the provider'
+device_login dev alice expire
+is "expired: refused" "$CODE" "Authentication failure"
+like "... saying so" "$LOGLINE" 'outcome=rejected.*expired'
+device_login sub alice alice
+is "user_claim=sub: approved as the user, success" "$CODE" "successfully authenticated"
+
+# --- password,device
+device_login pwdev alice none alice-pw-3141
+is "password,device, the right password: success by the password grant" "$CODE" "successfully authenticated"
+is "... no device request" "$(printf '%s' "$OUT" | grep -c 'enter the code')" 0
+d0=$(idp_count rfc_device)
+device_login pwdev alice none wrong-pw-1
+is "password,device, a wrong password: refused" "$CODE" "Authentication failure"
+is "... and no device request" "$(idp_count rfc_device)" "$d0"
+device_login pwdev mfa-user mfa-user mfa-pw-4040
+like "the MFA account (interaction_required): the device grant follows" "$OUT" 'enter the code'
+is "... approved: success" "$CODE" "successfully authenticated"
+device_login pwdev alice alice ""
+like "an empty password: the device grant" "$OUT" 'enter the code'
+is "... approved: success" "$CODE" "successfully authenticated"
+
+# --- session token for device logins that pass the binding; never a verifier
+device_login devsess alice alice
+is "flow=device with session_token: success" "$CODE" "successfully authenticated"
+[ -f "$PAM_STATE/run/session/1000/dev@alice.json" ] && ok "... the token handed to the session" ||
+	not_ok "... the token handed to the session" "$(ls -R "$PAM_STATE/run" 2>&1)"
+[ -e "$PAM_STATE/offline/dev@alice" ] && not_ok "... and no offline verifier" || ok "... and no offline verifier"
+rm -rf "$PAM_STATE/run/session"
+device_login devsess alice bob
+is "binding fails: refused" "$CODE" "Permission denied"
+[ -e "$PAM_STATE/run/session/1000/dev@alice.json" ] && not_ok "... no token handed over" || ok "... no token handed over"
+
+# --- arguments and configuration
+pam_service bad1 "auth required @optt profile=dev flow=sms"
+pam_auth bad1 alice x
+is "flow=sms is refused" "$CODE" PAM_SERVICE_ERR
+pam_service bad2 "auth required @optt profile=optt flow=device"
+pam_auth bad2 alice x
+is "flow=device on a profile without a device endpoint: PAM_SERVICE_ERR" "$CODE" PAM_SERVICE_ERR
+is "... and no request" "$REQS" 0
+t_done
