@@ -30,6 +30,7 @@ id "$E2E_USER" >/dev/null 2>&1 && ok "local test user $E2E_USER exists" || not_o
 conf="$T_DIR/pam-optt.conf"
 printf '[defaults]\ncafile = %s\ntimeout = 3\nrun_dir = %s\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
 	"$IDP_CA" "$T_DIR/state/run" "$IDP_URL" >"$conf"
+printf '[profile dev]\ngrant = device\nissuer = %s/rfc\nclient_id = rfc-public\n' "$IDP_URL" >>"$conf"
 chmod 600 "$conf"
 # the user's side: its own config (same profile, same run_dir) and runtime dir
 chmod 711 "$T_DIR"
@@ -103,6 +104,58 @@ ssh_login e2e-pw-1618
 [ "$RC" -ne 0 ] && ok "IdP down: refused (ssh exit $RC), no fail-open" || not_ok "IdP down: refused"
 unlike "... no command ran" "$OUT" logged-in-as
 [ "$ELAPSED" -le 30 ] && ok "IdP down: sshd answered within 30 s (${ELAPSED}s)" || not_ok "IdP down: no hang" "took ${ELAPSED}s"
+
+# SPEC §12: a keyboard-interactive login by the device grant - the prompt
+# shows the code, the user approves and presses Enter
+idp_start
+sed -i "s|https://127.0.0.1:[0-9]*|$IDP_URL|" "$conf"
+idp_ctl "config?device_interval=1&device_expires=30"
+cat >"/etc/pam.d/$SVC" <<EOP
+# written by optt-auth's tests/pam/sshd.sh; removed when it ends
+auth     required  $MOD config=$conf profile=dev flow=device
+account  required  pam_permit.so
+session  required  pam_permit.so
+EOP
+cat >"$T_DIR/kbd.py" <<'PY'
+import os, pty, subprocess, sys, time
+# approve-as ctl-curl-args... -- ssh args...: answer the device prompt
+i = sys.argv.index("--")
+approve, cmd = sys.argv[1:i], sys.argv[i + 1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+out, answered, deadline = b"", False, time.time() + 90
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if not answered and b"then press Enter" in out:
+        answered = True
+        subprocess.run(approve, check=False, stdout=subprocess.DEVNULL)
+        os.write(fd, b"\n")
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+device_ssh() { # APPROVE-AS: sets RC, OUT
+	run timeout 90 python3 "$T_DIR/kbd.py" curl -sf --max-time 10 --cacert "$IDP_CA" \
+		--resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" -X POST "$IDP_CTL/device?action=approve&user=$1" -- \
+		ssh -F none -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		-o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
+		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 "$E2E_USER@127.0.0.1" 'echo logged-in-as-$(id -un)'
+}
+device_ssh "$E2E_USER"
+is "device grant through sshd: ssh exit 0" "$RC" 0
+like "... the keyboard-interactive prompt showed the code" "$OUT" 'enter the code [0-9]{4}-[0-9]{4}'
+like "... the command ran as the user" "$OUT" "logged-in-as-$E2E_USER"
+is "... no poll sooner than the interval" "$(idp_count device_too_fast)" 0
+device_ssh alice
+[ "$RC" -ne 0 ] && ok "approved as another user: refused (ssh exit $RC)" || not_ok "approved as another user: refused"
+unlike "... no command ran" "$OUT" logged-in-as
 like "sshd's log shows the PAM decision path" "$(cat "$T_DIR/sshd.log")" "$E2E_USER"
 unlike "sshd's log holds no password" "$(cat "$T_DIR/sshd.log")" e2e-pw-1618
 t_done
