@@ -137,4 +137,11 @@ for u in wild.example.com:5000 evil-wild.example.com:5000 a.wild.example.com a.w
 	dx "wildcard: not '$u'" 1 "$NF" get "$u"
 done
 dx "list: a wildcard entry names no registry" 0 '\{[^*]*"tame.wild.example.com:5000":"tame-bot"[^*]*\}' list
+# SPEC §12: docker never prompts - a device profile with no token says what to run
+printf '\n[profile devreg]\ngrant = device\ntoken_url = %s/rfc/token\ndevice_authorization_url = %s/rfc/device\nclient_id = rfc-public\nhosts = devreg.example.com:5000\n' \
+	"$IDP_URL" "$IDP_URL" >>"$OPTT_CONFIG"
+d0=$(idp_count rfc_device)
+dx "device profile, no token: one line, exit 1, no prompt" 1 \
+	'no token for profile devreg; run: optt-token login devreg' get devreg.example.com:5000
+is "... and no device request" "$(idp_count rfc_device)" "$d0"
 t_done
