@@ -20,8 +20,10 @@ like "... the right one accepted, a session opened" "$out" 'successfully opened 
 like "2. the session's token, with no request" "$out" 'requests to the IdP for it: 0\)'
 like "3. git through the helper" "$out" 'first commit'
 like "4. docker" "$out" '"Secret":'
-like "5. the other dialects" "$out" 'logged in: profile rfc'
-like "... in that order" "$(printf '%s\n' "$out" | grep -E '^== [1-5]\.' | cut -c4-5 | tr -d '\n')" '^1\.2\.3\.4\.5\.$'
+like "5. a device login: the code shown" "$out" 'enter the code [0-9]{4}-[0-9]{4}'
+like "... and the login done" "$out" 'logged in: profile corp'
+like "6. the other dialects" "$out" 'logged in: profile rfc'
+like "... in that order" "$(printf '%s\n' "$out" | grep -E '^== [1-6]\.' | cut -c4-5 | tr -d '\n')" '^1\.2\.3\.4\.5\.6\.$'
 n=$(grep -v '^#' "$OPTT_TOP_SRCDIR/scripts/deps-demo" | grep -cE 'clang|valgrind|docker-registry|skopeo|gnome-keyring|openssh|lintian')
 is "the demo installs only what it needs (no clang, valgrind, registry, sshd...)" "$n" 0
 t_done
