@@ -23,10 +23,12 @@ export HOME="$T_DIR/home" XDG_RUNTIME_DIR="$T_DIR/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
 
+T_USERS=""
 t_cleanup() {
 	[ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
+	for u in $T_USERS; do userdel "$u" 2>/dev/null; done
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
@@ -102,6 +104,53 @@ run() {
 	ELAPSED=$((($(date +%s%N) - t0) / 1000000000))
 	OUT=$(cat "$T_DIR/run.out")
 	ERR=$(cat "$T_DIR/run.err")
+}
+
+# test_user NAME [SHELL]: a real local user (root only), made when missing
+# and removed by t_cleanup if this test made it; fails the test when it
+# cannot be had.
+test_user() {
+	if ! id "$1" >/dev/null 2>&1; then
+		useradd -M -d /nonexistent -s "${2:-/bin/sh}" "$1" && T_USERS="$T_USERS $1"
+	fi
+	id "$1" >/dev/null 2>&1 && ok "local test user $1 exists" || { not_ok "local test user $1 exists"; t_done; }
+}
+
+# gitsrv_start REPO...: a loopback smart-HTTP git server (tests/git/githttp.py)
+# that accepts only tokens the test IdP says are live, with a bare repository
+# at each REPO path (e.g. pw/repo.git) holding one commit of a README;
+# sets G (its directory), GPORT and GBASE (http://127.0.0.1:PORT).
+gitsrv_start() {
+	G="$T_DIR/gitsrv"
+	mkdir -p "$G/root" "$G/seed"
+	git init -q -b main "$G/seed"
+	(cd "$G/seed" && echo hello >README && git add README &&
+		git -c user.name=seed -c user.email=seed@example.com commit -qm seed)
+	for r in "$@"; do
+		mkdir -p "$G/root/$(dirname "$r")"
+		git clone -q --bare "$G/seed" "$G/root/$r"
+	done
+	python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
+		--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
+	GIT_SRV=$!
+	T_PIDS="$T_PIDS $GIT_SRV"
+	i=0
+	until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$G/port" ] || { not_ok "git server starts" "$(cat "$G/server.log")"; t_done; }
+	GPORT=$(cat "$G/port")
+	GBASE="http://127.0.0.1:$GPORT"
+}
+
+# idp_approve_script [USER]: a script that approves the IdP's newest
+# pending device code as USER (default alice), for tests/ptyrun.py --run
+idp_approve_script() {
+	cat >"$T_DIR/approve-${1:-alice}" <<EOA
+#!/bin/sh
+exec curl -sf --max-time 10 --cacert "$IDP_CA" --resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" -o /dev/null \\
+	-X POST "$IDP_CTL/device?action=approve&user=${1:-alice}"
+EOA
+	chmod 755 "$T_DIR/approve-${1:-alice}"
+	echo "$T_DIR/approve-${1:-alice}"
 }
 
 # --- the bundled test identity provider --------------------------------

@@ -27,7 +27,6 @@ SVC=optt-pkgtest-$$
 PUSER=optt-pkg
 LUSER=optt-pkgloc
 LPW=loc-pw-8282
-created=""
 auth_sum=$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)
 pkg_cleanup() {
 	rm -f "/etc/pam.d/$SVC"
@@ -35,7 +34,6 @@ pkg_cleanup() {
 		pam-auth-update --package --disable optt >/dev/null 2>&1
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-optt optt-auth >/dev/null 2>&1
 	fi
-	for u in $created; do userdel "$u" 2>/dev/null; done
 	t_cleanup
 }
 trap pkg_cleanup EXIT
@@ -84,25 +82,13 @@ else
 fi
 is "the pam-auth-update profile is not enabled by default (common-auth unchanged)" \
 	"$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)" "$auth_sum"
-is "git-credential-optt on PATH is the package's" "$(command -v git-credential-optt)" /usr/bin/git-credential-optt
+is "git-credential-optt on PATH is the package's" "$(command -v git-credential-optt)" /usr/bin/git-credential-optt # -- installed-ok
 
-for u in $PUSER $LUSER; do
-	if ! id "$u" >/dev/null 2>&1; then useradd -M -d /nonexistent -s /bin/sh "$u" && created="$created $u"; fi
-done
+for u in $PUSER $LUSER; do test_user "$u"; done
 printf '%s:%s\n' "$LUSER" "$LPW" | chpasswd
 idp_start
 # a loopback git server that accepts the IdP's live tokens only
-G="$T_DIR/gitsrv"
-mkdir -p "$G/root" "$G/seed"
-git init -q -b main "$G/seed"
-(cd "$G/seed" && echo hello >README && git add README && git -c user.name=s -c user.email=s@example.com commit -qm seed)
-git clone -q --bare "$G/seed" "$G/root/repo.git"
-python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" --cafile "$IDP_CA" \
-	--state "$G" >"$G/server.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
-i=0
-until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-GPORT=$(cat "$G/port" 2>/dev/null)
+gitsrv_start repo.git
 # nothing but the configuration: the one file an admin writes
 cat >/etc/optt/optt.conf <<EOC
 [defaults]
@@ -175,7 +161,7 @@ while IFS= read -r f; do
 	[ -e "$f" ] && left="$left $f"
 done <"$W/files"
 is "every file the packages installed is gone" "$left" ""
-for d in /etc/optt /usr/libexec/optt-auth /var/lib/optt /run/optt /usr/share/doc/optt-auth /usr/share/doc/libpam-optt; do
+for d in /etc/optt /usr/libexec/optt-auth /var/lib/optt /run/optt /usr/share/doc/optt-auth /usr/share/doc/libpam-optt; do # -- installed-ok
 	[ -e "$d" ] && not_ok "$d is gone" || ok "$d is gone"
 done
 is "common-auth as it was" "$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)" "$auth_sum"
@@ -197,7 +183,7 @@ for f in "usr/lib/$multi/security/pam_optt.so" etc/optt/optt.conf usr/bin/optt-t
 	usr/libexec/optt-auth/optt-git-helper usr/share/man/man8/pam_optt.8; do
 	[ -f "$W/root/$f" ] && ok "source install: /$f" || not_ok "source install: /$f"
 done
-[ -e "$W/root/usr/lib/$multi/security/pam_optt.la" ] && not_ok "source install: no pam_optt.la" ||
+[ -e "$W/root/usr/lib/$multi/security/pam_optt.la" ] && not_ok "source install: no pam_optt.la" || # -- installed-ok
 	ok "source install: no pam_optt.la"
 like "source install: the pages name /etc/optt/optt.conf" "$(cat "$W/root/usr/share/man/man5/optt.conf.5")" '/etc/optt/optt\.conf'
 (cd "$S" && make uninstall DESTDIR="$W/root") >>"$W/srcinst.log" 2>&1

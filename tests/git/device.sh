@@ -11,18 +11,8 @@ need git python3
 HELPER_DIR="$OPTT_TOP_BUILDDIR/git_helper"
 idp_start
 idp_ctl "config?device_interval=1&device_expires=30"
-G="$T_DIR/gitsrv"
-mkdir -p "$G/root/dev" "$G/seed"
-git init -q -b main "$G/seed"
-(cd "$G/seed" && echo hello >README && git add README && git -c user.name=s -c user.email=s@example.com commit -qm seed)
-git clone -q --bare "$G/seed" "$G/root/dev/repo.git"
-python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" --cafile "$IDP_CA" \
-	--state "$G" >"$G/server.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
-i=0
-until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-GPORT=$(cat "$G/port")
-BASE="http://127.0.0.1:$GPORT"
+gitsrv_start dev/repo.git
+BASE=$GBASE
 export OPTT_CONFIG="$T_DIR/optt.conf" PATH="$HELPER_DIR:$PATH" GIT_CONFIG_NOSYSTEM=1
 cat >"$OPTT_CONFIG" <<EOC
 [defaults]
@@ -50,40 +40,9 @@ printf 'protocol=http\nhost=127.0.0.1:%s\n\n' "$GPORT" | GIT_TERMINAL_PROMPT=0 "
 is "... the helper itself: exit 0, nothing on stdout" "$?:$(cat "$T_DIR/h.out")" "0:"
 
 # --- a terminal: git runs under a pty; the user approves when the code shows
-cat >"$T_DIR/ptyrun.py" <<'PY'
-import os, pty, subprocess, sys, time
-# argv: approve-command... -- command...: run the command on a pty, run the
-# approve command once the device instructions are on the terminal
-i = sys.argv.index("--")
-approve, cmd = sys.argv[1:i], sys.argv[i + 1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-out, done, deadline = b"", False, time.time() + 90
-while time.time() < deadline:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not done and b"enter the code" in out:
-        done = True
-        subprocess.run(approve, check=False)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf-8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-# (the script is not named pty.py: it would shadow the module it imports)
-cat >"$T_DIR/approve" <<EOA
-#!/bin/sh
-exec curl -sf --max-time 10 --cacert "$IDP_CA" --resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" -o /dev/null \\
-	-X POST "$IDP_CTL/device?action=approve&user=alice"
-EOA
-chmod 755 "$T_DIR/approve"
+approve=$(idp_approve_script alice)
 d0=$(idp_count rfc_device)
-run python3 "$T_DIR/ptyrun.py" "$T_DIR/approve" -- env -u GIT_ASKPASS -u SSH_ASKPASS git clone -q "$BASE/dev/repo.git" "$T_DIR/c1"
+run python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --when "enter the code" --run "$approve" -- env -u GIT_ASKPASS -u SSH_ASKPASS git clone -q "$BASE/dev/repo.git" "$T_DIR/c1"
 is "on a terminal: the clone succeeds after the approval" "$RC" 0
 like "... the terminal showed the verification URI and the user code" "$OUT" \
 	"optt: To log in, open $IDP_URL/rfc/device/verify and enter the code [0-9]{4}-[0-9]{4}"
@@ -100,7 +59,7 @@ is "... no request to the IdP" "$(($(idp_count total) - n))" 0
 cat >"$T_DIR/askpass" <<EOA
 #!/bin/sh
 printf '%s\n' "\$1" >>"$T_DIR/askpass.log"
-"$T_DIR/approve"
+"$approve"
 echo
 EOA
 chmod 755 "$T_DIR/askpass"

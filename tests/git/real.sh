@@ -13,21 +13,8 @@ HELPER_DIR="$OPTT_TOP_BUILDDIR/git_helper"
 idp_start
 
 # the git server and its two repositories (pw/ and cc/, one per profile)
-G="$T_DIR/gitsrv"
-mkdir -p "$G/root/pw" "$G/root/cc" "$G/seed"
-git init -q -b main "$G/seed"
-(cd "$G/seed" && echo hello >README && git add README &&
-	git -c user.name=seed -c user.email=seed@example.com commit -qm seed)
-for r in pw cc; do git clone -q --bare "$G/seed" "$G/root/$r/repo.git"; done
-python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
-	--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
-GIT_SRV=$!
-T_PIDS="$T_PIDS $GIT_SRV"
-i=0
-until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$G/port" ] || { not_ok "git server starts" "$(cat "$G/server.log")"; t_done; }
-GPORT=$(cat "$G/port")
-BASE="http://127.0.0.1:$GPORT"
+gitsrv_start pw/repo.git cc/repo.git
+BASE=$GBASE
 
 export PATH="$HELPER_DIR:$PATH" GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1 \
 	GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com

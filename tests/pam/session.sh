@@ -11,18 +11,13 @@
 need setpriv useradd userdel pamtester git stat
 PAM_REAL_NSS=1
 SUSER=optt-sess
-created=""
 U_DIR=$(mktemp -d /tmp/optt-sess.XXXXXX)
 sess_cleanup() {
 	rm -rf "$U_DIR"
-	[ -n "$created" ] && userdel "$SUSER" 2>/dev/null
 	t_cleanup
 }
 trap sess_cleanup EXIT
-if ! id "$SUSER" >/dev/null 2>&1; then
-	useradd -M -d /nonexistent -s /bin/sh "$SUSER" && created=1
-fi
-id "$SUSER" >/dev/null 2>&1 && ok "local user $SUSER exists" || { not_ok "local user $SUSER exists"; t_done; }
+test_user "$SUSER"
 SUID=$(id -u "$SUSER")
 UH="$U_DIR/home" UR="$U_DIR/run"
 mkdir -p "$UH" "$UR"
@@ -81,20 +76,8 @@ EOC
 }
 issued() { idp_curl "$IDP_CTL/issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-# the git server (as in tests/git/real.sh): accepts live tokens only
-G="$T_DIR/gitsrv"
-mkdir -p "$G/root" "$G/seed"
-git init -q -b main "$G/seed"
-(cd "$G/seed" && echo hello >README && git add README &&
-	git -c user.name=seed -c user.email=seed@example.com commit -qm seed)
-git clone -q --bare "$G/seed" "$G/root/repo.git"
-python3 "$OPTT_TOP_SRCDIR/tests/git/githttp.py" --root "$G/root" --idp "$IDP_URL" \
-	--cafile "$IDP_CA" --state "$G" >"$G/server.log" 2>&1 &
-T_PIDS="$T_PIDS $!"
-i=0
-until [ -s "$G/port" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$G/port" ] || { not_ok "git server starts" "$(cat "$G/server.log")"; t_done; }
-GPORT=$(cat "$G/port")
+# the git server: accepts live tokens only
+gitsrv_start repo.git
 ucache file
 as_user git config --global "credential.http://127.0.0.1:$GPORT.helper" optt
 

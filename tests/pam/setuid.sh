@@ -15,19 +15,14 @@ DRIVE="$OPTT_TOP_BUILDDIR/tests/pam/pamdrive"
 [ -x "$DRIVE" ] || { not_ok "pamdrive is built at $DRIVE"; t_done; }
 [ "$(id -u)" = 0 ] || { not_ok "runs as root (it installs a setuid-root program)"; t_done; }
 SUSER=optt-suid
-created_user=""
 S_DIR=$(mktemp -d /tmp/optt-suid.XXXXXX)
 U_DIR=""
 suid_cleanup() {
 	rm -rf "$S_DIR" "$U_DIR"
-	[ -n "$created_user" ] && userdel "$SUSER" 2>/dev/null
 	t_cleanup
 }
 trap suid_cleanup EXIT
-if ! id "$SUSER" >/dev/null 2>&1; then
-	useradd -M -d /nonexistent -s /usr/sbin/nologin "$SUSER" && created_user=1
-fi
-id "$SUSER" >/dev/null 2>&1 && ok "local test user $SUSER exists" || { not_ok "local test user $SUSER exists"; t_done; }
+test_user "$SUSER" /usr/sbin/nologin
 U_DIR=$(mktemp -d /tmp/optt-suid-user.XXXXXX)
 chown "$SUSER" "$U_DIR"
 chmod 700 "$U_DIR"

@@ -18,14 +18,10 @@ created_user=""
 ssh_cleanup() {
 	[ -f "$T_DIR/sshd.pid" ] && kill "$(cat "$T_DIR/sshd.pid")" 2>/dev/null
 	rm -f "/etc/pam.d/$SVC"
-	[ -n "$created_user" ] && userdel "$E2E_USER" 2>/dev/null
 	t_cleanup
 }
 trap ssh_cleanup EXIT
-if ! id "$E2E_USER" >/dev/null 2>&1; then
-	useradd -M -d /nonexistent -s /bin/sh "$E2E_USER" && created_user=1
-fi
-id "$E2E_USER" >/dev/null 2>&1 && ok "local test user $E2E_USER exists" || not_ok "local test user $E2E_USER exists"
+test_user "$E2E_USER"
 
 conf="$T_DIR/pam-optt.conf"
 printf '[defaults]\ncafile = %s\ntimeout = 3\nrun_dir = %s\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
@@ -116,35 +112,9 @@ auth     required  $MOD config=$conf profile=dev flow=device
 account  required  pam_permit.so
 session  required  pam_permit.so
 EOP
-cat >"$T_DIR/kbd.py" <<'PY'
-import os, pty, subprocess, sys, time
-# approve-as ctl-curl-args... -- ssh args...: answer the device prompt
-i = sys.argv.index("--")
-approve, cmd = sys.argv[1:i], sys.argv[i + 1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-out, answered, deadline = b"", False, time.time() + 90
-while time.time() < deadline:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not answered and b"then press Enter" in out:
-        answered = True
-        subprocess.run(approve, check=False, stdout=subprocess.DEVNULL)
-        os.write(fd, b"\n")
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf-8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
 device_ssh() { # APPROVE-AS: sets RC, OUT
-	run timeout 90 python3 "$T_DIR/kbd.py" curl -sf --max-time 10 --cacert "$IDP_CA" \
-		--resolve "ctl.optt.test:$IDP_PORT:127.0.0.1" -X POST "$IDP_CTL/device?action=approve&user=$1" -- \
-		ssh -F none -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+	run timeout 90 python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --when "then press Enter" \
+		--run "$(idp_approve_script "$1")" --answer -- ssh -F none -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
 		-o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
 		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 "$E2E_USER@127.0.0.1" 'echo logged-in-as-$(id -un)'
 }

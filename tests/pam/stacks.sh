@@ -10,18 +10,7 @@ PAM_REAL_NSS=1
 OPTT_USER=optt-stk    # an account at the IdP, no local password
 ADMIN=optt-stkadm     # a local password, no account at the IdP
 ADMIN_PW=adm-local-pw-4242
-created=""
-stacks_cleanup() {
-	for u in $created; do userdel "$u" 2>/dev/null; done
-	t_cleanup
-}
-trap stacks_cleanup EXIT
-for u in $OPTT_USER $ADMIN; do
-	if ! id "$u" >/dev/null 2>&1; then
-		useradd -M -d /nonexistent -s /bin/sh "$u" && created="$created $u"
-	fi
-	id "$u" >/dev/null 2>&1 && ok "local user $u exists" || not_ok "local user $u exists"
-done
+for u in $OPTT_USER $ADMIN; do test_user "$u"; done
 printf '%s:%s\n' "$ADMIN" "$ADMIN_PW" | chpasswd && ok "$ADMIN has a local password" ||
 	not_ok "$ADMIN has a local password"
 idp_start
