@@ -418,7 +418,7 @@ check_pam(struct cli *c, const char *only)
 		if (only != NULL && strcmp(p->name, only) != 0)
 			continue;
 		if (optt_pnum(p, OPTT_K_GRANT) != OPTT_GRANT_PASSWORD) {
-			printf("profile %s: NOT usable by pam_optt (grant = %s; the module needs the password grant)\n",
+			printf("profile %s: NOT usable by pam_optt (grant = %s; the module needs the password grant)\n", /* -- secret-ok */
 			       p->name, optt_enum_name(OPTT_K_GRANT, optt_pnum(p, OPTT_K_GRANT)));
 			continue;
 		}
@@ -431,7 +431,7 @@ check_pam(struct cli *c, const char *only)
 		       optt_pset(p, OPTT_K_CAFILE) ? optt_pstr(p, OPTT_K_CAFILE)
 		       : optt_pset(p, OPTT_K_CAPATH) ? optt_pstr(p, OPTT_K_CAPATH) : "the system store",
 		       optt_pset(p, OPTT_K_PROXY) && optt_pstr(p, OPTT_K_PROXY)[0] ? "from the file" : "none");
-		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: "
+		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: " /* -- secret-ok */
 		       "PAM_AUTHINFO_UNAVAIL (or the offline verifier with offline=)\n");
 		pam_dir_line("offline verifiers (offline=)", optt_pstr(p, OPTT_K_OFFLINE_DIR));
 		pam_dir_line("back-off and session tokens (outage_backoff=, session_token)",
@@ -442,7 +442,7 @@ check_pam(struct cli *c, const char *only)
 		return 2;
 	}
 	if (usable == 0) {
-		fprintf(stderr, "optt: %s: no profile pam_optt can use (none with the password grant)\n",
+		fprintf(stderr, "optt: %s: no profile pam_optt can use (none with the password grant)\n", /* -- secret-ok */
 			c->conf_path);
 		return 2;
 	}

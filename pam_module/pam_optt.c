@@ -192,6 +192,18 @@ check_claims(struct attempt *a, const char *token)
 	return OPTT_OK;
 }
 
+/* every request of the module: hermetic (http.h), timeout=, debug lines to syslog */
+static void
+module_ctx(struct attempt *a, struct optt_grant_ctx *ctx, struct optt_log *log)
+{
+	optt_grant_ctx_init(ctx);
+	log->fn = log_debug_line;
+	log->ctx = a->pamh;
+	ctx->log = a->args.debug ? log : NULL;
+	ctx->use_env = 0;
+	ctx->timeout = a->args.timeout;
+}
+
 static enum optt_status
 run_grant(struct attempt *a, const struct optt_profile *p, const char *user, const char *password,
 	  struct optt_token *tok)
@@ -203,12 +215,7 @@ run_grant(struct attempt *a, const struct optt_profile *p, const char *user, con
 	enum optt_status st;
 
 	optt_err_init(&err);
-	optt_grant_ctx_init(&ctx);
-	log.fn = log_debug_line;
-	log.ctx = a->pamh;
-	ctx.log = a->args.debug ? &log : NULL;
-	ctx.use_env = 0;
-	ctx.timeout = a->args.timeout;
+	module_ctx(a, &ctx, &log);
 	memset(&in, 0, sizeof(in));
 	in.username = user;
 	in.password = password;
@@ -353,12 +360,7 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 	optt_device_init(&dev);
 	optt_token_init(&tok);
 	optt_err_init(&err);
-	optt_grant_ctx_init(&ctx);
-	log.fn = log_debug_line;
-	log.ctx = a->pamh;
-	ctx.log = a->args.debug ? &log : NULL;
-	ctx.use_env = 0;
-	ctx.timeout = a->args.timeout;
+	module_ctx(a, &ctx, &log);
 	a->http_status = 0;
 	a->error[0] = '\0';
 	a->detail = NULL;

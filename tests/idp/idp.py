@@ -599,17 +599,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              "token_type": "Bearer", "scope": "read write"})
 
     # --- plain RFC 6749 -------------------------------------------------
-    def rfc(self, body):
-        st = self.server.state
+    def rfc_request(self, body):
+        """The form and the client of an RFC endpoint's request: (form,
+        client_id, client or None), or None when an error was answered."""
         _, raw = self.query()
         f = self.form(body)
         if raw or f is None:
-            return self.oauth_error(400, "invalid_request", "form body required")
+            self.oauth_error(400, "invalid_request", "form body required")
+            return None
         b = self.basic()
         if b is not None and "client_id" in f and "client_secret" in f:
-            return self.oauth_error(400, "invalid_request", "one client authentication method only")
+            self.oauth_error(400, "invalid_request", "one client authentication method only")
+            return None
         cid, csec = b if b is not None else (self.one(f, "client_id"), self.one(f, "client_secret"))
-        client = st.client(cid, csec, "oauth2") if cid else None
+        return f, cid, self.server.state.client(cid, csec, "oauth2") if cid else None
+
+    def rfc(self, body):
+        st = self.server.state
+        req = self.rfc_request(body)
+        if req is None:
+            return
+        f, cid, client = req
         if cid and client is None:
             return self.oauth_error(401, "invalid_client", "Bad client credentials")
         gt = self.one(f, "grant_type")
@@ -648,13 +658,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # --- RFC 8628 device authorization grant -------------------------------
     def rfc_device(self, body):
         st = self.server.state
-        _, raw = self.query()
-        f = self.form(body)
-        if raw or f is None:
-            return self.oauth_error(400, "invalid_request", "form body required")
-        b = self.basic()
-        cid, csec = b if b is not None else (self.one(f, "client_id"), self.one(f, "client_secret"))
-        if not cid or st.client(cid, csec, "oauth2") is None:
+        req = self.rfc_request(body)
+        if req is None:
+            return
+        f, cid, client = req
+        if client is None:
             return self.oauth_error(401, "invalid_client", "Bad client credentials")
         dc = secrets.token_urlsafe(32)
         uc = "%04d-%04d" % (secrets.randbelow(10000), secrets.randbelow(10000))
