@@ -154,6 +154,7 @@ show_device(void *arg, const struct optt_profile *p, const struct optt_device *d
 	fprintf(stderr, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
 		line, p->name, d->expires_in);
 	fflush(stderr);
+	OPTT_WIPE(line, sizeof(line));
 	return OPTT_OK;
 }
 

@@ -99,6 +99,8 @@ show_device(void *arg, const struct optt_profile *p, const struct optt_device *d
 		snprintf(prompt, sizeof(prompt), "%s. Press Enter once approved: ", line);
 		st = optt_prompt_askpass(prog, prompt, &answer, err);
 		optt_free_str(&answer);
+		OPTT_WIPE(prompt, sizeof(prompt));
+		OPTT_WIPE(line, sizeof(line));
 		return st;
 	}
 	if ((tty = fopen("/dev/tty", "we")) == NULL)
@@ -108,6 +110,7 @@ show_device(void *arg, const struct optt_profile *p, const struct optt_device *d
 	fflush(tty);
 	if (tty != stderr)
 		fclose(tty);
+	OPTT_WIPE(line, sizeof(line));
 	return st;
 }
 

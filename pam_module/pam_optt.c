@@ -352,7 +352,7 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 	struct optt_err err;
 	struct optt_log log;
 	enum optt_status st;
-	char line[1200], prompt[1300], *resp = NULL;
+	char line[1200] = "", prompt[1300] = "", *resp = NULL;
 	int64_t now = (int64_t)time(NULL);
 	long since;
 	int r;
@@ -406,6 +406,8 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 done:
 	r = status_to_pam(a, st);
 out:
+	OPTT_WIPE(line, sizeof(line)); /* the user code: the user's eyes only */
+	OPTT_WIPE(prompt, sizeof(prompt));
 	optt_token_clear(&tok);
 	optt_device_clear(&dev);
 	return r;
