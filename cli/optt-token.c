@@ -316,14 +316,14 @@ status_one(struct cli *c, const struct optt_profile *p, struct optt_err *err)
 	struct optt_token t;
 	enum optt_status st;
 	char **list = NULL, when[32];
-	size_t n = 0, i;
+	size_t n = 0, i, claimed;
 	int found;
 	int64_t now = (int64_t)time(NULL);
 
 	optt_token_init(&t);
 	if ((st = open_cache(c, p, &cache, err)) != OPTT_OK)
 		return st;
-	if ((st = optt_session_claim(&cache, p, &n, err)) != OPTT_OK ||
+	if ((st = optt_session_claim(&cache, p, &claimed, err)) != OPTT_OK ||
 	    (st = optt_cache_list(&cache, p->name, &list, &n, err)) != OPTT_OK)
 		goto out;
 	if (n == 0)

@@ -266,7 +266,6 @@ optt_obtain_for(const struct optt_profile *p, const struct optt_want *w, struct 
 		if (st != OPTT_OK)
 			goto out;
 		ob.get_password = w->get_password;
-		ob.arg = w->arg;
 	}
 	ob.show_device = w->show_device;
 	ob.arg = w->arg;

@@ -365,6 +365,8 @@ pam_optt_backoff_mark(const struct optt_profile *p, int64_t now)
 	if (backoff_name(p, name) != 0 || (dirfd = open_dir(p, 0, &e)) < 0)
 		return;
 	n = snprintf(text, sizeof(text), "%lld\n", (long long)now);
+	/* a record that cannot be written only means the next login asks the
+	 * network again: the safe side, nothing to report */
 	(void)optt_privdir_write(dirfd, "backoff", name, text, (size_t)n, &e);
 	close(dirfd);
 }

@@ -64,7 +64,9 @@ polls=$(cnt device_poll)
 	not_ok "... polls for about 2 s at a 1 s interval" "polls=$polls"
 is "... no poll sooner than the interval (the IdP's counter)" "$(cnt device_too_fast)" 0
 is "... one token issued" "$(cnt device_token)" 1
-tok=$(run "$OPTT_TOKEN" get dev; echo "$OUT")
+run "$OPTT_TOKEN" get dev
+is "get prints the token the device login got" "$OUT" \
+	"$(idp_curl "$IDP_CTL/issued" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
 n=$(cnt total)
 is "get after the login: the cached token, no request" "$("$OPTT_TOKEN" get dev >/dev/null; echo $(($(cnt total) - n)))" 0
 unlike "... the user code is not in the verbose log" "$("$OPTT_TOKEN" -v get dev 2>&1)" "enter the code"
@@ -75,7 +77,6 @@ idp_ctl "config?device_interval=1&device_expires=30&slow_down=1"
 login_bg devconf
 sleep 1
 idp_ctl "device?action=approve&user=alice"
-t0=$(date +%s)
 login_wait
 is "slow_down, then approved (confidential client): exit 0" "$RC" 0
 is "... no poll sooner than the (grown) interval" "$(cnt device_too_fast)" 0
