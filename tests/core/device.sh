@@ -38,6 +38,7 @@ idp_ctl "config?device_interval=1&device_expires=20"
 
 # login_bg PROFILE: optt-token login in the background; LOGIN_PID, output in $T_DIR/login.*
 login_bg() {
+	: >"$T_DIR/login.err" # (the wait below must not read the last login's output)
 	"$OPTT_TOKEN" login "$1" >"$T_DIR/login.out" 2>"$T_DIR/login.err" </dev/null &
 	LOGIN_PID=$!
 	i=0

@@ -18,7 +18,7 @@ Test control, on the same server under /_ctl/ (never counted):
                                            200 if T is a live access token
   GET  /_ctl/issued                        JSON {access_token, refresh_token}
                                            of the last grant (memory scans)
-  POST /_ctl/device?action=approve&user=U  the newest pending device code (or
+  POST /_ctl/device?action=approve&user=U  the newest pending, unexpired device code (or
        /_ctl/device?action=deny|expire      &user_code=C) approved as U, denied,
                                            or expired
   POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
@@ -388,8 +388,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/_ctl/device":
             action, user, uc = self.one(q, "action"), self.one(q, "user"), self.one(q, "user_code")
             with LOCK:
+                now = time.time()
                 pending = [(k, d) for k, d in st.devices.items() if d["state"] == "pending" and
-                           (uc is None or d["user_code"] == uc)]
+                           d["exp"] > now and (uc is None or d["user_code"] == uc)]
                 if not pending:
                     return self.send_json(404, {"error": "no pending device code"})
                 k, d = max(pending, key=lambda kd: kd[1]["created"])

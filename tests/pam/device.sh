@@ -23,6 +23,7 @@ pam_service sub "auth required @optt profile=dev flow=device user_claim=sub"
 # sets CODE (pamtester's verdict), OUT (its output), REQS, LOGLINE
 device_login() {
 	n0=$(idp_count total)
+	: >"$T_DIR/pt.out" # (the wait below must not read the last login's output)
 	printf '%s\n' "${4:-}" | pam_env pamtester -v "$1" "$2" authenticate >"$T_DIR/pt.out" 2>&1 &
 	pid=$!
 	i=0
