@@ -24,6 +24,7 @@ browser() {
 }
 
 for p in octo-code rfc-code; do
+	: >"$T_DIR/login.err" # (wait_url must not read the last login's URL)
 	"$OPTT_TOKEN" login "$p" </dev/null >"$T_DIR/login.out" 2>"$T_DIR/login.err" &
 	pid=$!
 	url=$(wait_url "$T_DIR/login.err") || not_ok "$p: authorize URL printed" "$(cat "$T_DIR/login.err")"
@@ -80,6 +81,7 @@ kill $! 2>/dev/null
 login_bg() {
 	p=$1
 	shift
+	: >"$T_DIR/login.err"
 	env "$@" "$OPTT_TOKEN" login "$p" </dev/null >"$T_DIR/login.out" 2>"$T_DIR/login.err" &
 	LPID=$!
 	URL=$(wait_url "$T_DIR/login.err") || not_ok "$p: authorize URL printed" "$(cat "$T_DIR/login.err")"
