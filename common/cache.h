@@ -63,12 +63,8 @@ enum optt_status optt_cache_lock(struct optt_cache *c, const char *profile, cons
 void optt_cache_unlock(int fd);
 
 /* The Secret Service connection of the keyring backend (a SecretService
- * *), NULL for the other backends: the docker helper keeps its stored
- * credentials wherever the tokens are. */
+ * *, used through common/keyring.h), NULL for the other backends: the
+ * docker helper keeps its stored credentials wherever the tokens are. */
 void *optt_cache_keyring_service(const struct optt_cache *c);
-/* A failed libsecret call on that service: OPTT_UNAVAILABLE, "keyring
- * WHAT: <sanitised message>"; the GError is freed. */
-struct _GError;
-enum optt_status optt_keyring_error(struct optt_err *err, struct _GError **ge, const char *what);
 
 #endif

@@ -8,9 +8,10 @@
  *  - never autolaunch a bus: used only when DBUS_SESSION_BUS_ADDRESS is
  *    set, and the bus connection is made to that address;
  *  - never block on a prompt: the Secret Service must answer a Ping within
- *    2 s, its default collection must exist and be unlocked, searches are
- *    made without SECRET_SEARCH_UNLOCK, and every D-Bus call has a 5 s
- *    default timeout;
+ *    2 s, its default collection must exist and be unlocked, locked items
+ *    are never unlocked (misses), and every D-Bus call has a 5 s timeout;
+ *  - few round trips (keyring.h): a get is a search, one secrets read and,
+ *    when the subject must be picked, one property read per item;
  *  - the record text is wiped after use.
  */
 #include "config.h"
@@ -18,14 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libsecret/secret.h>
-
 #include "common/cache_backend.h"
 #include "common/cache_record.h"
+#include "common/keyring.h"
 #include "common/mem.h"
-
-#define KEYRING_PING_MS 2000
-#define KEYRING_CALL_MS 5000
 
 static const SecretSchema token_schema = {
 	"ca.optt.Token",
@@ -38,60 +35,50 @@ static const SecretSchema token_schema = {
 	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-static GHashTable *
-attrs_new(const char *profile, const char *subject)
+/* the unlocked items for (profile[, subject]) */
+static enum optt_status
+search(struct optt_cache *c, const char *profile, const char *subject, gchar ***ret,
+       struct optt_err *err)
 {
-	GHashTable *a = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
+	enum optt_status st = optt_keyring_search(c->priv, &token_schema, attrs, ret, err);
 
-	g_hash_table_insert(a, (gpointer) "profile", (gpointer)profile);
-	if (subject != NULL)
-		g_hash_table_insert(a, (gpointer) "subject", (gpointer)subject);
-	return a;
-}
-
-enum optt_status
-optt_keyring_error(struct optt_err *err, GError **ge, const char *what)
-{
-	char clean[160];
-
-	optt_sanitize(clean, sizeof(clean), *ge != NULL ? (*ge)->message : "failed");
-	g_clear_error(ge);
-	return optt_err_set(err, OPTT_UNAVAILABLE, "keyring %s: %s", what, clean);
+	optt_ls.g_hash_table_unref(attrs);
+	return st;
 }
 
 static enum optt_status
 kr_load(struct optt_cache *c, const char *profile, const char *subject,
 	struct optt_token *ret, int *ret_found, struct optt_err *err)
 {
-	SecretService *svc = c->priv;
-	GHashTable *attrs = attrs_new(profile, subject);
-	GError *ge = NULL;
-	GList *items, *i;
-	enum optt_status st = OPTT_OK;
+	GHashTable *secrets = NULL;
+	gchar **paths = NULL;
+	enum optt_status st;
 	struct optt_err e;
+	size_t i;
 
 	*ret_found = 0;
 	optt_err_init(&e);
-	items = secret_service_search_sync(svc, &token_schema, attrs, SECRET_SEARCH_LOAD_SECRETS,
-					   NULL, &ge);
-	g_hash_table_unref(attrs);
-	if (ge != NULL)
-		return optt_keyring_error(err, &ge, "search");
-	for (i = items; i != NULL && !*ret_found; i = i->next) {
-		SecretValue *v = secret_item_get_secret(i->data);
+	if ((st = search(c, profile, subject, &paths, err)) != OPTT_OK || paths == NULL ||
+	    paths[0] == NULL)
+		goto out;
+	if ((st = optt_keyring_secrets(c->priv, paths, &secrets, err)) != OPTT_OK)
+		goto out;
+	for (i = 0; paths[i] != NULL && !*ret_found; i++) {
+		SecretValue *v = optt_ls.g_hash_table_lookup(secrets, paths[i]);
 		gsize len = 0;
-		const gchar *text;
+		const gchar *text = v != NULL ? optt_ls.secret_value_get(v, &len) : NULL;
 
-		if (v == NULL)
-			continue; /* locked: never prompt, treat as a miss */
-		text = secret_value_get(v, &len);
 		if (text != NULL && optt_record_decode(text, len, ret, &e) == OPTT_OK)
 			*ret_found = 1;
 		else
-			optt_debug(c->log, "keyring record ignored: %s", e.msg);
-		secret_value_unref(v);
+			optt_debug(c->log, "keyring record ignored: %s",
+				   text != NULL ? e.msg : "no secret");
 	}
-	g_list_free_full(items, g_object_unref);
+out:
+	if (secrets != NULL)
+		optt_ls.g_hash_table_unref(secrets);
+	optt_ls.g_strfreev(paths);
 	return st;
 }
 
@@ -99,7 +86,6 @@ static enum optt_status
 kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	 const struct optt_token *t, struct optt_err *err)
 {
-	SecretService *svc = c->priv;
 	GHashTable *attrs;
 	GError *ge = NULL;
 	SecretValue *v;
@@ -112,27 +98,28 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 		optt_buf_clear(&data);
 		return optt_err_set(err, OPTT_NOMEM, "out of memory");
 	}
-	v = secret_value_new(data.data, (gssize)data.len, "application/json");
+	v = optt_ls.secret_value_new(data.data, (gssize)data.len, "application/json");
 	optt_buf_clear(&data);
-	attrs = attrs_new(profile, subject);
-	label = g_strdup_printf("OPTT token: %s (%s)", profile, subject);
-	if (!secret_service_store_sync(svc, &token_schema, attrs, SECRET_COLLECTION_DEFAULT, label,
-				       v, NULL, &ge))
+	attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
+	label = optt_ls.g_strdup_printf("OPTT token: %s (%s)", profile, subject);
+	/* one CreateItem (replace) on the default collection's alias */
+	if (!optt_ls.secret_service_store_sync(c->priv, &token_schema, attrs,
+					       SECRET_COLLECTION_DEFAULT, label, v, NULL, &ge))
 		st = optt_keyring_error(err, &ge, "store");
-	g_free(label);
-	g_hash_table_unref(attrs);
-	secret_value_unref(v);
+	optt_ls.g_free(label);
+	optt_ls.g_hash_table_unref(attrs);
+	optt_ls.secret_value_unref(v);
 	return st;
 }
 
 static enum optt_status
 kr_remove(struct optt_cache *c, const char *profile, const char *subject, struct optt_err *err)
 {
-	GHashTable *attrs = attrs_new(profile, subject);
+	GHashTable *attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
 	GError *ge = NULL;
 
-	secret_service_clear_sync(c->priv, &token_schema, attrs, NULL, &ge);
-	g_hash_table_unref(attrs);
+	optt_ls.secret_service_clear_sync(c->priv, &token_schema, attrs, NULL, &ge);
+	optt_ls.g_hash_table_unref(attrs);
 	return ge != NULL ? optt_keyring_error(err, &ge, "remove") : OPTT_OK;
 }
 
@@ -140,22 +127,21 @@ static enum optt_status
 kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 	struct optt_err *err)
 {
-	GHashTable *attrs = attrs_new(profile, NULL), *ia;
-	GError *ge = NULL;
-	GList *items, *i;
+	gchar **paths = NULL;
+	GVariant *ia;
 	char **list = NULL, **nl;
 	const char *s;
-	enum optt_status st = OPTT_OK;
-	size_t n = 0;
+	enum optt_status st;
+	size_t i, n = 0;
 
-	items = secret_service_search_sync(c->priv, &token_schema, attrs, SECRET_SEARCH_ALL, NULL, &ge);
-	g_hash_table_unref(attrs);
-	if (ge != NULL)
-		return optt_keyring_error(err, &ge, "search");
-	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
-		ia = secret_item_get_attributes(i->data);
-		s = ia != NULL ? g_hash_table_lookup(ia, "subject") : NULL;
-		if (s != NULL) {
+	if ((st = search(c, profile, NULL, &paths, err)) != OPTT_OK)
+		return st;
+	for (i = 0; paths != NULL && paths[i] != NULL && st == OPTT_OK; i++) {
+		/* one property read per item: its attributes hold the subject */
+		if ((st = optt_keyring_property(c->priv, paths[i], "org.freedesktop.Secret.Item",
+						"Attributes", &ia, err)) != OPTT_OK)
+			break;
+		if ((s = optt_keyring_attr(ia, "subject")) != NULL) {
 			if ((nl = realloc(list, (n + 1) * sizeof(*list))) != NULL)
 				list = nl;
 			if (nl == NULL || (list[n] = strdup(s)) == NULL)
@@ -163,10 +149,9 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 			else
 				n++;
 		}
-		if (ia != NULL)
-			g_hash_table_unref(ia);
+		optt_ls.g_variant_unref(ia);
 	}
-	g_list_free_full(items, g_object_unref);
+	optt_ls.g_strfreev(paths);
 	if (st != OPTT_OK) {
 		optt_cache_list_free(list, n);
 		return st;
@@ -180,7 +165,7 @@ static void
 kr_close(struct optt_cache *c)
 {
 	if (c->priv != NULL)
-		g_object_unref(c->priv);
+		optt_ls.g_object_unref(c->priv);
 	c->priv = NULL;
 }
 
@@ -188,57 +173,68 @@ const struct optt_cache_ops optt_cache_keyring_ops = {
 	"keyring", kr_load, kr_store, kr_remove, kr_list, kr_close,
 };
 
+/* the default collection exists and is unlocked (a store there must not
+ * prompt): its Locked property read through the alias path, where
+ * libsecret's store sends CreateItem too (one round trip) */
+static enum optt_status
+default_collection_usable(SecretService *svc, struct optt_err *err)
+{
+	GVariant *v;
+	gboolean locked = TRUE;
+	struct optt_err e;
+
+	optt_err_init(&e);
+	if (optt_keyring_property(svc, OPTT_KEYRING_DEFAULT_PATH, "org.freedesktop.Secret.Collection",
+				  "Locked", &v, &e) != OPTT_OK)
+		return optt_err_set(err, OPTT_UNAVAILABLE, "no usable default collection (%s)", e.msg);
+	optt_ls.g_variant_get(v, "b", &locked);
+	optt_ls.g_variant_unref(v);
+	return locked ? optt_err_set(err, OPTT_UNAVAILABLE, "the default keyring collection is locked")
+		      : OPTT_OK;
+}
+
 enum optt_status
 optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err)
 {
 	const char *addr = secure_getenv("DBUS_SESSION_BUS_ADDRESS");
 	GDBusConnection *bus = NULL;
 	SecretService *svc = NULL;
-	SecretCollection *coll = NULL;
 	GVariant *r;
 	GError *ge = NULL;
-	enum optt_status st = OPTT_OK;
+	enum optt_status st;
 
+	/* no bus, no library: a headless run never loads GLib */
 	if (addr == NULL || addr[0] == '\0')
 		return optt_err_set(err, OPTT_UNAVAILABLE, "no session bus (DBUS_SESSION_BUS_ADDRESS unset)");
+	if ((st = optt_keyring_load(err)) != OPTT_OK)
+		return st;
 	/* g_bus_get_sync autolaunches only when the address is unset: it is set */
-	if ((bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge)) == NULL) {
+	if ((bus = optt_ls.g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge)) == NULL) {
 		st = optt_keyring_error(err, &ge, "bus");
 		goto out;
 	}
-	r = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-					"org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
-					G_DBUS_CALL_FLAGS_NONE, KEYRING_PING_MS, NULL, &ge);
+	r = optt_ls.g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+						"org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+						G_DBUS_CALL_FLAGS_NONE, OPTT_KEYRING_PING_MS, NULL, &ge);
 	if (r == NULL) {
 		st = optt_keyring_error(err, &ge, "service");
 		goto out;
 	}
-	g_variant_unref(r);
-	if ((svc = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &ge)) == NULL) {
+	optt_ls.g_variant_unref(r);
+	if ((svc = optt_ls.secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &ge)) == NULL) {
 		st = optt_keyring_error(err, &ge, "service");
 		goto out;
 	}
-	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(svc), KEYRING_CALL_MS);
-	coll = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
-						SECRET_COLLECTION_NONE, NULL, &ge);
-	if (coll == NULL) {
-		st = ge != NULL ? optt_keyring_error(err, &ge, "collection")
-				: optt_err_set(err, OPTT_UNAVAILABLE, "keyring has no default collection");
+	optt_ls.g_dbus_proxy_set_default_timeout((GDBusProxy *)svc, OPTT_KEYRING_CALL_MS);
+	if ((st = default_collection_usable(svc, err)) != OPTT_OK)
 		goto out;
-	}
-	if (secret_collection_get_locked(coll)) {
-		st = optt_err_set(err, OPTT_UNAVAILABLE, "the default keyring collection is locked");
-		goto out;
-	}
 	c->priv = svc;
 	svc = NULL;
 	c->ops = &optt_cache_keyring_ops;
 out:
-	if (coll != NULL)
-		g_object_unref(coll);
 	if (svc != NULL)
-		g_object_unref(svc);
+		optt_ls.g_object_unref(svc);
 	if (bus != NULL)
-		g_object_unref(bus);
+		optt_ls.g_object_unref(bus);
 	return st;
 }

@@ -27,10 +27,11 @@
  *                  full helper).  The front programs link it with
  *                  --as-needed: a cached token is answered without
  *                  loading GLib or libcurl (tests/core/fastpath.sh).
- *   libopttuser    cache (backends file and keyring, libsecret), obtain
- *                  (lock, refresh, grant), prompt, session (claim the
- *                  token a pam_optt login handed over, SPEC §11).  The
- *                  full programs.
+ *   libopttuser    cache (backends file and keyring), keyring (libsecret,
+ *                  dlopened when a cache opens the keyring: no program
+ *                  links GLib), obtain (lock, refresh, grant), prompt,
+ *                  session (claim the token a pam_optt login handed over,
+ *                  SPEC §11).  The full programs.
  *
  * No header includes one from a library above its own; no file of
  * common/ is used by one front end only (docker's stored credentials are

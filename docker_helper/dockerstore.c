@@ -8,8 +8,8 @@
  * private regular file of ours and replaced only whole (temp, fsync,
  * rename) while the lock is held; a damaged file is never overwritten;
  * every buffer that held it is wiped, every secret string freed wiped.
- * Keyring: never prompts (no SECRET_SEARCH_UNLOCK; the cache refused a
- * locked collection when it opened the service).
+ * Keyring: never prompts (locked items are left out, never unlocked; the
+ * cache refused a locked collection when it opened the service).
  */
 #include "config.h"
 
@@ -17,10 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libsecret/secret.h>
-
 #include "common/cache.h"
 #include "common/jsonutil.h"
+#include "common/keyring.h"
 #include "common/mem.h"
 #include "common/privdir.h"
 #include "docker_helper/dockerstore.h"
@@ -188,48 +187,50 @@ static const SecretSchema docker_schema = {
 static enum optt_status
 kr_load_all(SecretService *svc, struct optt_stored_creds *ret, struct optt_err *err)
 {
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal), *ia;
-	GError *ge = NULL;
-	GList *items, *i;
-	enum optt_status st = OPTT_OK;
+	GHashTable *attrs = optt_keyring_attrs("docker_cli", "1", NULL), *secrets = NULL;
+	gchar **paths = NULL;
+	enum optt_status st;
+	size_t i;
 
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	items = secret_service_search_sync(svc, &docker_schema, attrs,
-					   SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
-	g_hash_table_unref(attrs);
-	if (ge != NULL)
-		return optt_keyring_error(err, &ge, "search");
-	for (i = items; i != NULL && st == OPTT_OK; i = i->next) {
-		SecretValue *v = secret_item_get_secret(i->data);
+	st = optt_keyring_search(svc, &docker_schema, attrs, &paths, err);
+	optt_ls.g_hash_table_unref(attrs);
+	if (st != OPTT_OK || paths == NULL || paths[0] == NULL)
+		goto out;
+	if ((st = optt_keyring_secrets(svc, paths, &secrets, err)) != OPTT_OK)
+		goto out;
+	for (i = 0; paths[i] != NULL && st == OPTT_OK; i++) {
+		SecretValue *v = optt_ls.g_hash_table_lookup(secrets, paths[i]);
 		const char *server, *user, *secret;
+		GVariant *ia;
 		gsize len = 0;
 
-		ia = secret_item_get_attributes(i->data);
-		server = ia != NULL ? g_hash_table_lookup(ia, "server") : NULL;
-		user = ia != NULL ? g_hash_table_lookup(ia, "username") : NULL;
-		secret = v != NULL ? secret_value_get(v, &len) : NULL;
-		if (server != NULL && secret != NULL && strlen(secret) == len &&
-		    stored_creds_add(ret, server, user, secret) != 0)
+		if (v == NULL || (secret = optt_ls.secret_value_get(v, &len)) == NULL ||
+		    strlen(secret) != len)
+			continue;
+		if ((st = optt_keyring_property(svc, paths[i], "org.freedesktop.Secret.Item",
+						"Attributes", &ia, err)) != OPTT_OK)
+			break;
+		server = optt_keyring_attr(ia, "server");
+		user = optt_keyring_attr(ia, "username");
+		if (server != NULL && stored_creds_add(ret, server, user, secret) != 0)
 			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		if (v != NULL)
-			secret_value_unref(v);
-		if (ia != NULL)
-			g_hash_table_unref(ia);
+		optt_ls.g_variant_unref(ia);
 	}
-	g_list_free_full(items, g_object_unref);
+out:
+	if (secrets != NULL)
+		optt_ls.g_hash_table_unref(secrets);
+	optt_ls.g_strfreev(paths);
 	return st;
 }
 
 static enum optt_status
 kr_delete(SecretService *svc, const char *server, struct optt_err *err)
 {
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *attrs = optt_keyring_attrs("server", server, "docker_cli", "1", NULL);
 	GError *ge = NULL;
 
-	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	secret_service_clear_sync(svc, &docker_schema, attrs, NULL, &ge);
-	g_hash_table_unref(attrs);
+	optt_ls.secret_service_clear_sync(svc, &docker_schema, attrs, NULL, &ge);
+	optt_ls.g_hash_table_unref(attrs);
 	return ge != NULL ? optt_keyring_error(err, &ge, "remove") : OPTT_OK;
 }
 
@@ -237,20 +238,17 @@ static enum optt_status
 kr_store(SecretService *svc, const char *server, const char *username, const char *secret,
 	 struct optt_err *err)
 {
-	GHashTable *attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *attrs = optt_keyring_attrs("label", DOCKER_LABEL, "server", server, "username",
+					       username ? username : "", "docker_cli", "1", NULL);
 	GError *ge = NULL;
-	SecretValue *v = secret_value_new(secret, -1, "text/plain");
+	SecretValue *v = optt_ls.secret_value_new(secret, -1, "text/plain");
 	enum optt_status st = OPTT_OK;
 
-	g_hash_table_insert(attrs, (gpointer) "label", (gpointer)DOCKER_LABEL);
-	g_hash_table_insert(attrs, (gpointer) "server", (gpointer)server);
-	g_hash_table_insert(attrs, (gpointer) "username", (gpointer)(username ? username : ""));
-	g_hash_table_insert(attrs, (gpointer) "docker_cli", (gpointer) "1");
-	if (!secret_service_store_sync(svc, &docker_schema, attrs, SECRET_COLLECTION_DEFAULT,
-				       server, v, NULL, &ge))
+	if (!optt_ls.secret_service_store_sync(svc, &docker_schema, attrs, SECRET_COLLECTION_DEFAULT,
+					       server, v, NULL, &ge))
 		st = optt_keyring_error(err, &ge, "store");
-	g_hash_table_unref(attrs);
-	secret_value_unref(v);
+	optt_ls.g_hash_table_unref(attrs);
+	optt_ls.secret_value_unref(v);
 	return st;
 }
 

@@ -23,5 +23,16 @@ run sh "$S/scripts/lint"
 is "lint refuses a second <curl/curl.h>" "$RC" 1
 printf '#include <libsecret/secret.h>\n' >"$S/git_helper/x.c"
 run sh "$S/scripts/lint"
-is "lint refuses libsecret outside cache_keyring.c" "$RC" 1
+is "lint refuses libsecret outside common/keyring.h" "$RC" 1
+printf '#include "common/keyring.h"\n' >"$S/git_helper/x.c"
+run sh "$S/scripts/lint"
+is "lint refuses common/keyring.h outside the keyring's users" "$RC" 1
+printf '#include "common/keyring.h"\n' >"$S/common/cache_keyring.c"
+rm "$S/git_helper/x.c"
+run sh "$S/scripts/lint"
+is "... and accepts it in cache_keyring.c" "$RC" 0
+printf 'libopttcore_la_SOURCES = conf.c\nx_LDADD = $(SECRET_LIBS)\n' >"$S/common/Makefile.am"
+run sh "$S/scripts/lint"
+is "lint refuses a Makefile that links libsecret" "$RC" 1
+like "... saying why" "$OUT" 'links libsecret'
 t_done

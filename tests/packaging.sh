@@ -72,6 +72,10 @@ for k in $(sed -n 's/^\t\[OPTT_K_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$OPTT_TOP_
 done
 is "... showing every key" "${missing_keys:-}" ""
 is "... a conffile" "$(dpkg-deb -I "$DEB_AUTH" conffiles)" /etc/optt/optt.conf
+# libsecret is loaded when the keyring is used (common/keyring.h): a
+# headless host installs neither it nor GLib, a desktop gets it by default
+unlike "optt-auth does not depend on libsecret or GLib" "$(dpkg-deb -f "$DEB_AUTH" Depends)" 'libsecret|libglib'
+like "... it recommends libsecret" "$(dpkg-deb -f "$DEB_AUTH" Recommends)" 'libsecret-1-0 \(>= 0\.20\)'
 
 # --- install
 if DEBIAN_FRONTEND=noninteractive apt-get install -y "$DEB_PAM" "$DEB_AUTH" >"$W/install.log" 2>&1; then

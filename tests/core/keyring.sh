@@ -20,6 +20,15 @@ is "no session bus, cache = keyring: exit 3" "$RC" 3
 like "... saying why" "$ERR" 'keyring: no session bus'
 rm -rf "$XDG_RUNTIME_DIR/optt"
 
+# libsecret is loaded on first use (common/keyring.h): the loader's own
+# trace (LD_DEBUG=files) says which libraries a run opened
+loaded() { # CMD... -> the libsecret lines of the loader's trace
+	env LD_DEBUG=files "$@" 2>&1 >/dev/null | grep 'file=libsecret-1\.so' || true
+}
+set_default cache auto
+is "no session bus: libsecret is never loaded (a headless run has no GLib)" \
+	"$(loaded "$OPTT_TOKEN" login ddi)" ""
+
 # --- a bus without any Secret Service: auto -> file, quickly -----------
 bus_start
 set_default cache auto
@@ -33,6 +42,27 @@ rm -rf "$XDG_RUNTIME_DIR/optt"
 
 # --- gnome-keyring, unlocked -------------------------------------------
 keyring_start
+set_default cache file
+is "keyring running, cache = file: libsecret is not loaded" "$(loaded "$OPTT_TOKEN" get ddi)" ""
+set_default cache keyring
+like "cache = keyring: libsecret is loaded, by dlopen (the check above can fail)" \
+	"$(loaded "$OPTT_TOKEN" status ddi)" 'dynamically loaded by'
+# a broken or missing libsecret: one clear line; auto falls back to the file
+mkdir -p "$T_DIR/nolib" "$T_DIR/oldlib"
+: >"$T_DIR/nolib/libsecret-1.so.0"
+echo 'int optt_test_nothing;' | cc -shared -fPIC -x c -o "$T_DIR/oldlib/libsecret-1.so.0" - ||
+	not_ok "build a libsecret stand-in without its functions"
+run env LD_LIBRARY_PATH="$T_DIR/nolib" "$OPTT_TOKEN" get ddi
+is "libsecret unloadable, cache = keyring: exit 3" "$RC" 3
+like "... saying what to install" "$ERR" '^optt: keyring: cannot load libsecret-1\.so\.0 \(install libsecret-1-0\)'
+is "... in one line" "$(printf '%s\n' "$ERR" | wc -l)" 1
+run env LD_LIBRARY_PATH="$T_DIR/oldlib" "$OPTT_TOKEN" get ddi
+is "libsecret without its functions, cache = keyring: exit 3" "$RC" 3
+like "... naming the missing one" "$ERR" 'keyring: libsecret-1\.so\.0 lacks secret_service_get_sync'
+set_default cache auto
+run env LD_LIBRARY_PATH="$T_DIR/nolib" "$OPTT_TOKEN" get ddi
+is "libsecret unloadable, cache = auto: the file cache serves" "$RC" 0
+like "... the token" "$OUT" '^[A-Za-z0-9._-]{20,}$'
 set_default cache keyring
 login_alice optt
 is "keyring: password login exit 0" "$RC" 0
