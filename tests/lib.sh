@@ -28,10 +28,24 @@ t_cleanup() {
 	[ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
+	[ -f "$T_DIR/shm.before" ] && faketime_tidy
 	for u in $T_USERS; do userdel "$u" 2>/dev/null; done
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
+
+# faketime_watch: this test preloads libfaketime, which keeps a shared-memory
+# pair per process in /dev/shm (faketime_shm_PID, sem.faketime_sem_PID) and
+# leaves it behind when that process is killed; at exit the pairs that
+# appeared during the test and whose process is gone are removed.
+faketime_watch() { ls /dev/shm >"$T_DIR/shm.before" 2>/dev/null || :; }
+faketime_tidy() {
+	for f in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+		[ -O "$f" ] || continue
+		grep -qx "${f#/dev/shm/}" "$T_DIR/shm.before" && continue
+		[ -d "/proc/${f##*_}" ] || rm -f "$f"
+	done
+}
 
 ok() {
 	T_NUM=$((T_NUM + 1))

@@ -29,6 +29,7 @@ docker_get() {
 # fake_time OFFSET CMD...: CMD with the clock moved (libfaketime; in the
 # sanitizer build the ASan runtime must stay first in the preload list)
 FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+faketime_watch
 fake_time() {
 	off=$1
 	shift

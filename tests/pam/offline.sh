@@ -78,6 +78,7 @@ idp_ctl "fault?mode=none"
 expect "online login (fresh verifier)" off alice alice-pw-3141 PAM_SUCCESS 1 success
 idp_ctl "fault?mode=503"
 PAM_EXTRA_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+faketime_watch
 [ -f "$PAM_EXTRA_PRELOAD" ] || not_ok "libfaketime is installed (Debian faketime)"
 # (days later the IdP's throwaway certificate has expired too: TLS fails, no request)
 PAM_EXTRA_ENV="FAKETIME=+8d"
