@@ -44,7 +44,7 @@ optt_cache_backend(const struct optt_cache *c)
 void *
 optt_cache_keyring_service(const struct optt_cache *c)
 {
-	return is_keyring(c) ? c->priv : NULL;
+	return is_keyring(c) ? optt_cache_keyring_ready(c) : NULL;
 }
 
 /* Keep (t with an access token) or drop (t NULL) the keyring backend's

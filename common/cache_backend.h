@@ -30,5 +30,7 @@ extern const struct optt_cache_ops optt_cache_file_ops;
  * bus, never prompts. */
 enum optt_status optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err);
 extern const struct optt_cache_ops optt_cache_keyring_ops;
+/* its SecretService, once its transfer session is open (or failed) */
+void *optt_cache_keyring_ready(const struct optt_cache *c);
 
 #endif

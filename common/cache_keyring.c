@@ -11,11 +11,17 @@
  *    2 s, its default collection must exist and be unlocked, locked items
  *    are never unlocked (misses), and every D-Bus call has a 5 s timeout;
  *  - few round trips (keyring.h): a get is a search, one secrets read and,
- *    when the subject must be picked, one property read per item;
+ *    when the subject must be picked, one property read per item; the
+ *    encrypted transfer session (a Diffie-Hellman exchange, the costliest
+ *    step) is opened on a second thread while those lookups run, and every
+ *    use of the service waits for it first (kr_service); a record read is
+ *    stored back onto the same item (Item.SetSecret: gnome-keyring's
+ *    CreateItem costs three times as much);
  *  - the record text is wiped after use.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +41,76 @@ static const SecretSchema token_schema = {
 	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
+/* the backend's state (c->priv) */
+struct keyring {
+	SecretService *svc;
+	pthread_t session;   /* opening the transfer session */
+	int session_running; /* ... not joined yet */
+	char *item_profile;  /* the record last read and where it is */
+	char *item_subject;
+	gchar *item_path;
+};
+
+static void *
+session_open(void *svc)
+{
+	GError *ge = NULL;
+
+	/* a failure is met again, and reported, by the call that needs it */
+	if (!optt_ls.secret_service_ensure_session_sync(svc, NULL, &ge))
+		optt_ls.g_clear_error(&ge);
+	return NULL;
+}
+
+/* The service, once the session thread (if any) is done: only one
+ * thread talks to libsecret's session at a time. */
+static SecretService *
+kr_service(struct keyring *k)
+{
+	if (k->session_running) {
+		pthread_join(k->session, NULL);
+		k->session_running = 0;
+	}
+	return k->svc;
+}
+
+static void
+item_forget(struct keyring *k)
+{
+	optt_free_str(&k->item_profile);
+	optt_free_str(&k->item_subject);
+	if (k->item_path != NULL)
+		optt_ls.g_free(k->item_path);
+	k->item_path = NULL;
+}
+
+static void
+item_remember(struct keyring *k, const char *profile, const char *subject, const char *path)
+{
+	item_forget(k);
+	if ((k->item_profile = optt_strdup(profile)) == NULL ||
+	    (k->item_subject = optt_strdup(subject)) == NULL ||
+	    (k->item_path = optt_ls.g_strdup_printf("%s", path)) == NULL)
+		item_forget(k); /* only a quicker store is lost */
+}
+
+static const char *
+item_for(const struct keyring *k, const char *profile, const char *subject)
+{
+	return k->item_path != NULL && strcmp(k->item_profile, profile) == 0 &&
+			       strcmp(k->item_subject, subject) == 0
+		       ? k->item_path
+		       : NULL;
+}
+
 /* the unlocked items for (profile[, subject]) */
 static enum optt_status
 search(struct optt_cache *c, const char *profile, const char *subject, gchar ***ret,
        struct optt_err *err)
 {
+	struct keyring *k = c->priv;
 	GHashTable *attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
-	enum optt_status st = optt_keyring_search(c->priv, &token_schema, attrs, ret, err);
+	enum optt_status st = optt_keyring_search(k->svc, &token_schema, attrs, ret, err);
 
 	optt_ls.g_hash_table_unref(attrs);
 	return st;
@@ -51,7 +120,8 @@ static enum optt_status
 kr_load(struct optt_cache *c, const char *profile, const char *subject,
 	struct optt_token *ret, int *ret_found, struct optt_err *err)
 {
-	GHashTable *secrets = NULL;
+	SecretService *svc;
+	GVariant *secrets = NULL;
 	gchar **paths = NULL;
 	enum optt_status st;
 	struct optt_err e;
@@ -62,30 +132,57 @@ kr_load(struct optt_cache *c, const char *profile, const char *subject,
 	if ((st = search(c, profile, subject, &paths, err)) != OPTT_OK || paths == NULL ||
 	    paths[0] == NULL)
 		goto out;
-	if ((st = optt_keyring_secrets(c->priv, paths, &secrets, err)) != OPTT_OK)
+	svc = kr_service(c->priv);
+	if ((st = optt_keyring_secrets(svc, paths, &secrets, err)) != OPTT_OK)
 		goto out;
 	for (i = 0; paths[i] != NULL && !*ret_found; i++) {
-		SecretValue *v = optt_ls.g_hash_table_lookup(secrets, paths[i]);
+		SecretValue *v = optt_keyring_secret(svc, secrets, paths[i]);
 		gsize len = 0;
 		const gchar *text = v != NULL ? optt_ls.secret_value_get(v, &len) : NULL;
 
-		if (text != NULL && optt_record_decode(text, len, ret, &e) == OPTT_OK)
+		if (text != NULL && optt_record_decode(text, len, ret, &e) == OPTT_OK) {
 			*ret_found = 1;
-		else
+			item_remember(c->priv, profile, subject, paths[i]);
+		} else
 			optt_debug(c->log, "keyring record ignored: %s",
 				   text != NULL ? e.msg : "no secret");
+		if (v != NULL)
+			optt_ls.secret_value_unref(v);
 	}
 out:
 	if (secrets != NULL)
-		optt_ls.g_hash_table_unref(secrets);
+		optt_ls.g_variant_unref(secrets);
 	optt_ls.g_strfreev(paths);
 	return st;
+}
+
+/* Item.SetSecret on the item the record was read from: one call, the
+ * secret encrypted for our session; 0 when it did not take (the item is
+ * gone, no session) and CreateItem must. */
+static int
+store_onto(SecretService *svc, const char *path, SecretValue *v)
+{
+	GVariant *enc, *r;
+	struct optt_err e;
+
+	optt_err_init(&e);
+	if (optt_ls.secret_service_get_session_dbus_path(svc) == NULL ||
+	    (enc = optt_ls.secret_service_encode_dbus_secret(svc, v)) == NULL ||
+	    optt_keyring_call(svc, path, "org.freedesktop.Secret.Item", "SetSecret",
+			      optt_ls.g_variant_new("(@(oayays))", enc), "()", &r, "store",
+			      &e) != OPTT_OK)
+		return 0;
+	optt_ls.g_variant_unref(r);
+	return 1;
 }
 
 static enum optt_status
 kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	 const struct optt_token *t, struct optt_err *err)
 {
+	struct keyring *k = c->priv;
+	SecretService *svc = kr_service(k);
+	const char *path = item_for(k, profile, subject);
 	GHashTable *attrs;
 	GError *ge = NULL;
 	SecretValue *v;
@@ -100,11 +197,15 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	}
 	v = optt_ls.secret_value_new(data.data, (gssize)data.len, "application/json");
 	optt_buf_clear(&data);
+	if (path != NULL && store_onto(svc, path, v)) {
+		optt_ls.secret_value_unref(v);
+		return OPTT_OK;
+	}
 	attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
 	label = optt_ls.g_strdup_printf("OPTT token: %s (%s)", profile, subject);
 	/* one CreateItem (replace) on the default collection's alias */
-	if (!optt_ls.secret_service_store_sync(c->priv, &token_schema, attrs,
-					       SECRET_COLLECTION_DEFAULT, label, v, NULL, &ge))
+	if (!optt_ls.secret_service_store_sync(svc, &token_schema, attrs, SECRET_COLLECTION_DEFAULT,
+					       label, v, NULL, &ge))
 		st = optt_keyring_error(err, &ge, "store");
 	optt_ls.g_free(label);
 	optt_ls.g_hash_table_unref(attrs);
@@ -115,10 +216,13 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 static enum optt_status
 kr_remove(struct optt_cache *c, const char *profile, const char *subject, struct optt_err *err)
 {
+	struct keyring *k = c->priv;
 	GHashTable *attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
 	GError *ge = NULL;
 
-	optt_ls.secret_service_clear_sync(c->priv, &token_schema, attrs, NULL, &ge);
+	if (item_for(k, profile, subject) != NULL)
+		item_forget(k);
+	optt_ls.secret_service_clear_sync(kr_service(k), &token_schema, attrs, NULL, &ge);
 	optt_ls.g_hash_table_unref(attrs);
 	return ge != NULL ? optt_keyring_error(err, &ge, "remove") : OPTT_OK;
 }
@@ -138,7 +242,8 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 		return st;
 	for (i = 0; paths != NULL && paths[i] != NULL && st == OPTT_OK; i++) {
 		/* one property read per item: its attributes hold the subject */
-		if ((st = optt_keyring_property(c->priv, paths[i], "org.freedesktop.Secret.Item",
+		if ((st = optt_keyring_property(((struct keyring *)c->priv)->svc, paths[i],
+						"org.freedesktop.Secret.Item",
 						"Attributes", &ia, err)) != OPTT_OK)
 			break;
 		if ((s = optt_keyring_attr(ia, "subject")) != NULL) {
@@ -164,9 +269,20 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 static void
 kr_close(struct optt_cache *c)
 {
-	if (c->priv != NULL)
-		optt_ls.g_object_unref(c->priv);
+	struct keyring *k = c->priv;
+
+	if (k == NULL)
+		return;
+	optt_ls.g_object_unref(kr_service(k));
+	item_forget(k);
+	free(k);
 	c->priv = NULL;
+}
+
+void *
+optt_cache_keyring_ready(const struct optt_cache *c)
+{
+	return kr_service(c->priv);
 }
 
 const struct optt_cache_ops optt_cache_keyring_ops = {
@@ -199,6 +315,7 @@ optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err)
 	const char *addr = secure_getenv("DBUS_SESSION_BUS_ADDRESS");
 	GDBusConnection *bus = NULL;
 	SecretService *svc = NULL;
+	struct keyring *k = NULL;
 	GVariant *r;
 	GError *ge = NULL;
 	enum optt_status st;
@@ -226,12 +343,26 @@ optt_cache_keyring_open(struct optt_cache *c, struct optt_err *err)
 		goto out;
 	}
 	optt_ls.g_dbus_proxy_set_default_timeout((GDBusProxy *)svc, OPTT_KEYRING_CALL_MS);
-	if ((st = default_collection_usable(svc, err)) != OPTT_OK)
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
-	c->priv = svc;
+	}
+	k->svc = svc;
 	svc = NULL;
+	/* the session while the collection, subject and record are looked up
+	 * (no thread: kr_service has nothing to wait for, and the first secret
+	 * read opens the session itself) */
+	k->session_running = pthread_create(&k->session, NULL, session_open, k->svc) == 0;
+	if ((st = default_collection_usable(k->svc, err)) != OPTT_OK)
+		goto out;
+	c->priv = k;
+	k = NULL;
 	c->ops = &optt_cache_keyring_ops;
 out:
+	if (k != NULL) {
+		optt_ls.g_object_unref(kr_service(k));
+		free(k);
+	}
 	if (svc != NULL)
 		optt_ls.g_object_unref(svc);
 	if (bus != NULL)

@@ -21,8 +21,11 @@ static const struct {
 	size_t off;
 } ls_table[] = {
 	LS_ENTRY(secret_service_get_sync),
+	LS_ENTRY(secret_service_ensure_session_sync),
+	LS_ENTRY(secret_service_get_session_dbus_path),
+	LS_ENTRY(secret_service_encode_dbus_secret),
+	LS_ENTRY(secret_service_decode_dbus_secret),
 	LS_ENTRY(secret_service_search_for_dbus_paths_sync),
-	LS_ENTRY(secret_service_get_secrets_for_dbus_paths_sync),
 	LS_ENTRY(secret_service_store_sync),
 	LS_ENTRY(secret_service_clear_sync),
 	LS_ENTRY(secret_value_new),
@@ -35,6 +38,7 @@ static const struct {
 	LS_ENTRY(g_variant_new),
 	LS_ENTRY(g_variant_get),
 	LS_ENTRY(g_variant_lookup),
+	LS_ENTRY(g_variant_lookup_value),
 	LS_ENTRY(g_variant_unref),
 	LS_ENTRY(g_hash_table_new),
 	LS_ENTRY(g_hash_table_insert),
@@ -135,33 +139,69 @@ optt_keyring_search(SecretService *svc, const SecretSchema *schema, GHashTable *
 }
 
 enum optt_status
-optt_keyring_secrets(SecretService *svc, gchar **paths, GHashTable **ret, struct optt_err *err)
+optt_keyring_call(SecretService *svc, const char *path, const char *iface, const char *method,
+		  GVariant *args, const char *reply_type, GVariant **ret, const char *what,
+		  struct optt_err *err)
 {
+	GDBusProxy *proxy = (GDBusProxy *)svc; /* SecretService is a GDBusProxy */
 	GError *ge = NULL;
 
-	/* opens the transfer session on first use (one more round trip) */
-	*ret = optt_ls.secret_service_get_secrets_for_dbus_paths_sync(svc, (const gchar **)paths,
-								       NULL, &ge);
-	return *ret == NULL ? optt_keyring_error(err, &ge, "read") : OPTT_OK;
+	*ret = optt_ls.g_dbus_connection_call_sync(optt_ls.g_dbus_proxy_get_connection(proxy),
+						   "org.freedesktop.secrets", path, iface, method, args,
+						   (const GVariantType *)reply_type,
+						   G_DBUS_CALL_FLAGS_NONE, OPTT_KEYRING_CALL_MS, NULL, &ge);
+	return *ret == NULL ? optt_keyring_error(err, &ge, what) : OPTT_OK;
+}
+
+enum optt_status
+optt_keyring_secrets(SecretService *svc, gchar **paths, GVariant **ret, struct optt_err *err)
+{
+	const gchar *session;
+	enum optt_status st;
+	GError *ge = NULL;
+	GVariant *r;
+
+	*ret = NULL;
+	if ((session = optt_ls.secret_service_get_session_dbus_path(svc)) == NULL) {
+		if (!optt_ls.secret_service_ensure_session_sync(svc, NULL, &ge))
+			return optt_keyring_error(err, &ge, "session");
+		if ((session = optt_ls.secret_service_get_session_dbus_path(svc)) == NULL)
+			return optt_err_set(err, OPTT_UNAVAILABLE, "keyring session: none opened");
+	}
+	if ((st = optt_keyring_call(svc, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+				    "GetSecrets", optt_ls.g_variant_new("(^aoo)", paths, session),
+				    "(a{o(oayays)})", &r, "read", err)) != OPTT_OK)
+		return st;
+	optt_ls.g_variant_get(r, "(@a{o(oayays)})", ret);
+	optt_ls.g_variant_unref(r);
+	return OPTT_OK;
+}
+
+SecretValue *
+optt_keyring_secret(SecretService *svc, GVariant *secrets, const char *path)
+{
+	GVariant *v = optt_ls.g_variant_lookup_value(secrets, path, (const GVariantType *)"(oayays)");
+	SecretValue *s;
+
+	if (v == NULL)
+		return NULL;
+	s = optt_ls.secret_service_decode_dbus_secret(svc, v); /* NULL: another session's */
+	optt_ls.g_variant_unref(v);
+	return s;
 }
 
 enum optt_status
 optt_keyring_property(SecretService *svc, const char *path, const char *iface, const char *name,
 		      GVariant **ret, struct optt_err *err)
 {
-	GDBusProxy *proxy = (GDBusProxy *)svc; /* SecretService is a GDBusProxy */
+	enum optt_status st;
 	GVariant *r;
-	GError *ge = NULL;
 
 	*ret = NULL;
-	/* on the service's own connection */
-	r = optt_ls.g_dbus_connection_call_sync(optt_ls.g_dbus_proxy_get_connection(proxy),
-						"org.freedesktop.secrets", path,
-						"org.freedesktop.DBus.Properties", "Get",
-						optt_ls.g_variant_new("(ss)", iface, name), (const GVariantType *)"(v)",
-						G_DBUS_CALL_FLAGS_NONE, OPTT_KEYRING_CALL_MS, NULL, &ge);
-	if (r == NULL)
-		return optt_keyring_error(err, &ge, "property");
+	if ((st = optt_keyring_call(svc, path, "org.freedesktop.DBus.Properties", "Get",
+				    optt_ls.g_variant_new("(ss)", iface, name), "(v)", &r, "property",
+				    err)) != OPTT_OK)
+		return st;
 	optt_ls.g_variant_get(r, "(v)", ret);
 	optt_ls.g_variant_unref(r);
 	return OPTT_OK;

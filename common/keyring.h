@@ -8,8 +8,8 @@
  * libsecret.  The calls go through `optt_ls`, a table of the libsecret and
  * GLib functions this project uses, typed from their own headers.
  *
- * Lookups use libsecret's D-Bus-path calls (search, get secrets) and
- * plain property reads: a libsecret item object costs five bus messages
+ * Lookups use libsecret's D-Bus-path search, GetSecrets and plain property
+ * reads with libsecret's session codec (encode/decode_dbus_secret): a libsecret item object costs five bus messages
  * to create, a path one.  libsecret's header files these under "unstable";
  * they have been exported unchanged since libsecret 0.7 and Debian's
  * symbols file tracks them.
@@ -43,8 +43,11 @@
 struct optt_ls {
 	/* libsecret */
 	OPTT_LS(secret_service_get_sync);
+	OPTT_LS(secret_service_ensure_session_sync);
+	OPTT_LS(secret_service_get_session_dbus_path);
+	OPTT_LS(secret_service_encode_dbus_secret);
+	OPTT_LS(secret_service_decode_dbus_secret);
 	OPTT_LS(secret_service_search_for_dbus_paths_sync);
-	OPTT_LS(secret_service_get_secrets_for_dbus_paths_sync);
 	OPTT_LS(secret_service_store_sync);
 	OPTT_LS(secret_service_clear_sync);
 	OPTT_LS(secret_value_new);
@@ -58,6 +61,7 @@ struct optt_ls {
 	OPTT_LS(g_variant_new);
 	OPTT_LS(g_variant_get);
 	OPTT_LS(g_variant_lookup);
+	OPTT_LS(g_variant_lookup_value);
 	OPTT_LS(g_variant_unref);
 	OPTT_LS(g_hash_table_new);
 	OPTT_LS(g_hash_table_insert);
@@ -88,14 +92,26 @@ enum optt_status optt_keyring_error(struct optt_err *err, GError **ge, const cha
  * with NULL; a NULL value leaves its name out.  The strings are borrowed. */
 GHashTable *optt_keyring_attrs(const char *name, ...);
 
+/* One method call to the Secret Service object at path, on the service's
+ * connection, bounded by OPTT_KEYRING_CALL_MS; args (floating) is consumed;
+ * *ret the reply of reply_type, g_variant_unref it; a failure is "keyring
+ * WHAT: ...". */
+enum optt_status optt_keyring_call(SecretService *svc, const char *path, const char *iface,
+				   const char *method, GVariant *args, const char *reply_type,
+				   GVariant **ret, const char *what, struct optt_err *err);
 /* The unlocked items of schema matching attrs (locked ones are left out,
  * never unlocked): a NULL-terminated list of D-Bus paths, g_strfreev it. */
 enum optt_status optt_keyring_search(SecretService *svc, const SecretSchema *schema,
 				     GHashTable *attrs, gchar ***ret, struct optt_err *err);
-/* Their secrets: path -> SecretValue (absent for an item that could not be
- * read); g_hash_table_unref it.  paths must be non-empty. */
-enum optt_status optt_keyring_secrets(SecretService *svc, gchar **paths, GHashTable **ret,
+/* Their secrets, encrypted for our transfer session (opened here if it is
+ * not yet): one GetSecrets, *ret the answer's a{o(oayays)}, g_variant_unref
+ * it.  paths must be non-empty.  (libsecret's own call for this leaks the
+ * answer before 0.21.2.) */
+enum optt_status optt_keyring_secrets(SecretService *svc, gchar **paths, GVariant **ret,
 				      struct optt_err *err);
+/* One item's secret from that answer, decrypted; NULL when absent or not
+ * readable.  secret_value_unref it. */
+SecretValue *optt_keyring_secret(SecretService *svc, GVariant *secrets, const char *path);
 /* One D-Bus property of the object at path (one round trip, at most
  * OPTT_KEYRING_CALL_MS): *ret is the value, g_variant_unref it. */
 enum optt_status optt_keyring_property(SecretService *svc, const char *path, const char *iface,

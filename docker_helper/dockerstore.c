@@ -187,7 +187,8 @@ static const SecretSchema docker_schema = {
 static enum optt_status
 kr_load_all(SecretService *svc, struct optt_stored_creds *ret, struct optt_err *err)
 {
-	GHashTable *attrs = optt_keyring_attrs("docker_cli", "1", NULL), *secrets = NULL;
+	GHashTable *attrs = optt_keyring_attrs("docker_cli", "1", NULL);
+	GVariant *secrets = NULL;
 	gchar **paths = NULL;
 	enum optt_status st;
 	size_t i;
@@ -199,26 +200,28 @@ kr_load_all(SecretService *svc, struct optt_stored_creds *ret, struct optt_err *
 	if ((st = optt_keyring_secrets(svc, paths, &secrets, err)) != OPTT_OK)
 		goto out;
 	for (i = 0; paths[i] != NULL && st == OPTT_OK; i++) {
-		SecretValue *v = optt_ls.g_hash_table_lookup(secrets, paths[i]);
-		const char *server, *user, *secret;
-		GVariant *ia;
+		SecretValue *v = optt_keyring_secret(svc, secrets, paths[i]);
+		const char *server, *user, *secret = NULL;
+		GVariant *ia = NULL;
 		gsize len = 0;
 
-		if (v == NULL || (secret = optt_ls.secret_value_get(v, &len)) == NULL ||
-		    strlen(secret) != len)
-			continue;
-		if ((st = optt_keyring_property(svc, paths[i], "org.freedesktop.Secret.Item",
-						"Attributes", &ia, err)) != OPTT_OK)
-			break;
-		server = optt_keyring_attr(ia, "server");
-		user = optt_keyring_attr(ia, "username");
-		if (server != NULL && stored_creds_add(ret, server, user, secret) != 0)
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		optt_ls.g_variant_unref(ia);
+		if (v != NULL && (secret = optt_ls.secret_value_get(v, &len)) != NULL &&
+		    strlen(secret) == len &&
+		    (st = optt_keyring_property(svc, paths[i], "org.freedesktop.Secret.Item",
+						"Attributes", &ia, err)) == OPTT_OK) {
+			server = optt_keyring_attr(ia, "server");
+			user = optt_keyring_attr(ia, "username");
+			if (server != NULL && stored_creds_add(ret, server, user, secret) != 0)
+				st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		}
+		if (ia != NULL)
+			optt_ls.g_variant_unref(ia);
+		if (v != NULL)
+			optt_ls.secret_value_unref(v);
 	}
 out:
 	if (secrets != NULL)
-		optt_ls.g_hash_table_unref(secrets);
+		optt_ls.g_variant_unref(secrets);
 	optt_ls.g_strfreev(paths);
 	return st;
 }

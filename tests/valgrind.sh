@@ -8,7 +8,7 @@ idp_start
 write_conf
 ddi_profile reg hosts=registry.example.com:5000 >>"$OPTT_CONFIG"
 B=$OPTT_TOP_BUILDDIR
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
+VG="valgrind -q --num-callers=40 --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
 
 vg() { # DESC [--stdin TEXT] CMD...
 	d=$1
@@ -39,6 +39,19 @@ vg "optt-docker-helper store, bad JSON" --stdin '{"ServerURL":' $VG "$B/docker_h
 idp_ctl "fault?mode=malformed"
 vg "optt-token login, malformed response" $VG "$OPTT_TOKEN" login ddi
 idp_ctl "fault?mode=none"
+# the keyring backend: libsecret loaded on first use, the transfer session
+# opened on its second thread, the record stored back onto its item
+. "$OPTT_TOP_SRCDIR/tests/keyring-env.sh"
+keyring_start
+set_default cache keyring
+vg "optt-token login (keyring)" --stdin alice-pw-3141 $VG "$OPTT_TOKEN" login optt --username alice --password-stdin
+set_default refresh_margin 86400
+vg "optt-token get (keyring, refresh)" $VG "$OPTT_TOKEN" get optt
+sed -i '/^refresh_margin = /d' "$OPTT_CONFIG"
+vg "optt-token status (keyring)" $VG "$OPTT_TOKEN" status
+vg "optt-docker-helper store (keyring)" --stdin '{"ServerURL":"v.example.com","Username":"u","Secret":"s"}' $VG "$B/docker_helper/optt-docker-helper" store
+vg "optt-docker-helper list (keyring)" $VG "$B/docker_helper/optt-docker-helper" list
+vg "optt-token logout (keyring)" $VG "$OPTT_TOKEN" logout optt
 # the check can fail: a deliberate leak is reported
 cat >"$T_DIR/leak.c" <<'EOC'
 #include <stdlib.h>

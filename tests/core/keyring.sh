@@ -83,6 +83,35 @@ run "$OPTT_TOKEN" login ddi
 idp_ctl "config?lifetime=3600"
 run "$OPTT_TOKEN" get ddi
 is "keyring: login, then the expired record -> one new grant" "$(idp_count ddi_token)" $((n + 2))
+# a refresh on the keyring, message by message (dbus-monitor on the
+# private bus): the record goes back onto its own item (one SetSecret, no
+# CreateItem), one transfer session, and few messages in all
+need dbus-monitor
+sec_calls() { # CMD... -> the Secret Service methods CMD called, one a line
+	dbus-monitor --address "$DBUS_SESSION_BUS_ADDRESS" "type='method_call',destination='org.freedesktop.secrets'" \
+		>"$T_DIR/mon.out" 2>&1 &
+	mpid=$!
+	sleep 0.5
+	"$@" >/dev/null 2>&1
+	sleep 0.3
+	kill "$mpid"
+	wait "$mpid" 2>/dev/null
+	sed -n 's/.*member=\([A-Za-z]*\).*/\1/p' "$T_DIR/mon.out"
+}
+idp_ctl "config?lifetime=30"
+login_alice optt
+idp_ctl "config?lifetime=3600"
+n=$(idp_count optt_refresh)
+calls=$(sec_calls "$OPTT_TOKEN" get optt)
+is "keyring refresh: one refresh request" "$(idp_count optt_refresh)" $((n + 1))
+is "... stored onto the record's item: one SetSecret" "$(printf '%s\n' "$calls" | grep -c '^SetSecret$')" 1
+is "... no CreateItem" "$(printf '%s\n' "$calls" | grep -c '^CreateItem$')" 0
+is "... one transfer session" "$(printf '%s\n' "$calls" | grep -c '^OpenSession$')" 1
+n=$(printf '%s\n' "$calls" | grep -c .)
+[ "$n" -le 12 ] && ok "... $n calls to the Secret Service (no item objects: at most 12)" ||
+	not_ok "... at most 12 calls to the Secret Service" "$calls"
+like "... the stored record is the new one" "$(secret-tool lookup profile optt subject alice)" '"expires_at":[1-9]'
+is "... still one item for it" "$(secret-tool search --all profile optt subject alice 2>&1 | grep -c '^\[')" 1
 set_default cache auto
 run "$OPTT_TOKEN" status optt
 like "cache = auto with an unlocked keyring uses it" "$OUT" 'backend: keyring'
