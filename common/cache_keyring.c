@@ -116,42 +116,44 @@ search(struct optt_cache *c, const char *profile, const char *subject, gchar ***
 	return st;
 }
 
+struct load {
+	struct optt_cache *c;
+	const char *profile, *subject;
+	struct optt_token *ret;
+	int *found;
+};
+
+/* the first record that decodes is the one */
+static enum optt_status
+load_one(void *arg, const char *path, const char *text, size_t len, int *stop,
+	 struct optt_err *err)
+{
+	struct load *l = arg;
+	struct optt_err e;
+
+	(void)err;
+	optt_err_init(&e);
+	if (optt_record_decode(text, len, l->ret, &e) != OPTT_OK) {
+		optt_debug(l->c->log, "keyring record ignored: %s", e.msg);
+		return OPTT_OK;
+	}
+	*l->found = *stop = 1;
+	item_remember(l->c->priv, l->profile, l->subject, path);
+	return OPTT_OK;
+}
+
 static enum optt_status
 kr_load(struct optt_cache *c, const char *profile, const char *subject,
 	struct optt_token *ret, int *ret_found, struct optt_err *err)
 {
-	SecretService *svc;
-	GVariant *secrets = NULL;
+	struct load l = { c, profile, subject, ret, ret_found };
 	gchar **paths = NULL;
 	enum optt_status st;
-	struct optt_err e;
-	size_t i;
 
 	*ret_found = 0;
-	optt_err_init(&e);
-	if ((st = search(c, profile, subject, &paths, err)) != OPTT_OK || paths == NULL ||
-	    paths[0] == NULL)
-		goto out;
-	svc = kr_service(c->priv);
-	if ((st = optt_keyring_secrets(svc, paths, &secrets, err)) != OPTT_OK)
-		goto out;
-	for (i = 0; paths[i] != NULL && !*ret_found; i++) {
-		SecretValue *v = optt_keyring_secret(svc, secrets, paths[i]);
-		gsize len = 0;
-		const gchar *text = v != NULL ? optt_ls.secret_value_get(v, &len) : NULL;
-
-		if (text != NULL && optt_record_decode(text, len, ret, &e) == OPTT_OK) {
-			*ret_found = 1;
-			item_remember(c->priv, profile, subject, paths[i]);
-		} else
-			optt_debug(c->log, "keyring record ignored: %s",
-				   text != NULL ? e.msg : "no secret");
-		if (v != NULL)
-			optt_ls.secret_value_unref(v);
-	}
-out:
-	if (secrets != NULL)
-		optt_ls.g_variant_unref(secrets);
+	/* the search runs beside the session thread; the read waits for it */
+	if ((st = search(c, profile, subject, &paths, err)) == OPTT_OK)
+		st = optt_keyring_read(kr_service(c->priv), paths, load_one, &l, err);
 	optt_ls.g_strfreev(paths);
 	return st;
 }

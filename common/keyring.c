@@ -153,8 +153,8 @@ optt_keyring_call(SecretService *svc, const char *path, const char *iface, const
 	return *ret == NULL ? optt_keyring_error(err, &ge, what) : OPTT_OK;
 }
 
-enum optt_status
-optt_keyring_secrets(SecretService *svc, gchar **paths, GVariant **ret, struct optt_err *err)
+static enum optt_status
+get_secrets(SecretService *svc, gchar **paths, GVariant **ret, struct optt_err *err)
 {
 	const gchar *session;
 	enum optt_status st;
@@ -177,17 +177,36 @@ optt_keyring_secrets(SecretService *svc, gchar **paths, GVariant **ret, struct o
 	return OPTT_OK;
 }
 
-SecretValue *
-optt_keyring_secret(SecretService *svc, GVariant *secrets, const char *path)
+enum optt_status
+optt_keyring_read(SecretService *svc, gchar **paths, optt_keyring_each_fn fn, void *arg,
+		  struct optt_err *err)
 {
-	GVariant *v = optt_ls.g_variant_lookup_value(secrets, path, (const GVariantType *)"(oayays)");
-	SecretValue *s;
+	GVariant *secrets, *enc;
+	SecretValue *v;
+	const gchar *text;
+	enum optt_status st;
+	gsize len;
+	size_t i;
+	int stop = 0;
 
-	if (v == NULL)
-		return NULL;
-	s = optt_ls.secret_service_decode_dbus_secret(svc, v); /* NULL: another session's */
-	optt_ls.g_variant_unref(v);
-	return s;
+	if (paths == NULL || paths[0] == NULL)
+		return OPTT_OK;
+	if ((st = get_secrets(svc, paths, &secrets, err)) != OPTT_OK)
+		return st;
+	for (i = 0; paths[i] != NULL && st == OPTT_OK && !stop; i++) {
+		enc = optt_ls.g_variant_lookup_value(secrets, paths[i], (const GVariantType *)"(oayays)");
+		/* NULL: not in the answer, or encrypted for another session */
+		v = enc != NULL ? optt_ls.secret_service_decode_dbus_secret(svc, enc) : NULL;
+		len = 0;
+		if (v != NULL && (text = optt_ls.secret_value_get(v, &len)) != NULL)
+			st = fn(arg, paths[i], text, len, &stop, err);
+		if (v != NULL)
+			optt_ls.secret_value_unref(v);
+		if (enc != NULL)
+			optt_ls.g_variant_unref(enc);
+	}
+	optt_ls.g_variant_unref(secrets);
+	return st;
 }
 
 enum optt_status

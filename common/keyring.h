@@ -28,6 +28,7 @@
 #define SECRET_WITH_UNSTABLE 1
 #define SECRET_API_SUBJECT_TO_CHANGE 1
 #include <libsecret/secret.h>
+#include <stddef.h>
 
 #include "common/status.h"
 
@@ -103,15 +104,19 @@ enum optt_status optt_keyring_call(SecretService *svc, const char *path, const c
  * never unlocked): a NULL-terminated list of D-Bus paths, g_strfreev it. */
 enum optt_status optt_keyring_search(SecretService *svc, const SecretSchema *schema,
 				     GHashTable *attrs, gchar ***ret, struct optt_err *err);
-/* Their secrets, encrypted for our transfer session (opened here if it is
- * not yet): one GetSecrets, *ret the answer's a{o(oayays)}, g_variant_unref
- * it.  paths must be non-empty.  (libsecret's own call for this leaks the
- * answer before 0.21.2.) */
-enum optt_status optt_keyring_secrets(SecretService *svc, gchar **paths, GVariant **ret,
-				      struct optt_err *err);
-/* One item's secret from that answer, decrypted; NULL when absent or not
- * readable.  secret_value_unref it. */
-SecretValue *optt_keyring_secret(SecretService *svc, GVariant *secrets, const char *path);
+/* Called for each item whose secret could be read: its path and the
+ * secret's bytes (NUL-terminated, valid during the call only).  OPTT_OK
+ * goes on (*stop = 1 ends the walk there); anything else ends it and is
+ * returned. */
+typedef enum optt_status (*optt_keyring_each_fn)(void *arg, const char *path, const char *secret,
+						size_t len, int *stop, struct optt_err *err);
+/* Their secrets: one GetSecrets for all of paths, encrypted for our
+ * transfer session (opened here if it is not yet), each decrypted in turn
+ * and handed to fn; items that give none are skipped.  NULL or empty
+ * paths: nothing.  (libsecret's own call for this leaks the answer before
+ * 0.21.2.) */
+enum optt_status optt_keyring_read(SecretService *svc, gchar **paths, optt_keyring_each_fn fn,
+				   void *arg, struct optt_err *err);
 /* One D-Bus property of the object at path (one round trip, at most
  * OPTT_KEYRING_CALL_MS): *ret is the value, g_variant_unref it. */
 enum optt_status optt_keyring_property(SecretService *svc, const char *path, const char *iface,

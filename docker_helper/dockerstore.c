@@ -184,44 +184,47 @@ static const SecretSchema docker_schema = {
 };
 #define DOCKER_LABEL "Docker Credentials"
 
+struct load {
+	SecretService *svc;
+	struct optt_stored_creds *ret;
+};
+
+/* one stored credential: its secret, and server and user from the item */
+static enum optt_status
+load_one(void *arg, const char *path, const char *secret, size_t len, int *stop,
+	 struct optt_err *err)
+{
+	struct load *l = arg;
+	const char *server, *user;
+	enum optt_status st;
+	GVariant *ia;
+
+	(void)stop;
+	if (strlen(secret) != len)
+		return OPTT_OK; /* not text: not docker's */
+	if ((st = optt_keyring_property(l->svc, path, "org.freedesktop.Secret.Item", "Attributes", &ia,
+					err)) != OPTT_OK)
+		return st;
+	server = optt_keyring_attr(ia, "server");
+	user = optt_keyring_attr(ia, "username");
+	if (server != NULL && stored_creds_add(l->ret, server, user, secret) != 0)
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+	optt_ls.g_variant_unref(ia);
+	return st;
+}
+
 static enum optt_status
 kr_load_all(SecretService *svc, struct optt_stored_creds *ret, struct optt_err *err)
 {
 	GHashTable *attrs = optt_keyring_attrs("docker_cli", "1", NULL);
-	GVariant *secrets = NULL;
+	struct load l = { svc, ret };
 	gchar **paths = NULL;
 	enum optt_status st;
-	size_t i;
 
 	st = optt_keyring_search(svc, &docker_schema, attrs, &paths, err);
 	optt_ls.g_hash_table_unref(attrs);
-	if (st != OPTT_OK || paths == NULL || paths[0] == NULL)
-		goto out;
-	if ((st = optt_keyring_secrets(svc, paths, &secrets, err)) != OPTT_OK)
-		goto out;
-	for (i = 0; paths[i] != NULL && st == OPTT_OK; i++) {
-		SecretValue *v = optt_keyring_secret(svc, secrets, paths[i]);
-		const char *server, *user, *secret = NULL;
-		GVariant *ia = NULL;
-		gsize len = 0;
-
-		if (v != NULL && (secret = optt_ls.secret_value_get(v, &len)) != NULL &&
-		    strlen(secret) == len &&
-		    (st = optt_keyring_property(svc, paths[i], "org.freedesktop.Secret.Item",
-						"Attributes", &ia, err)) == OPTT_OK) {
-			server = optt_keyring_attr(ia, "server");
-			user = optt_keyring_attr(ia, "username");
-			if (server != NULL && stored_creds_add(ret, server, user, secret) != 0)
-				st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-		}
-		if (ia != NULL)
-			optt_ls.g_variant_unref(ia);
-		if (v != NULL)
-			optt_ls.secret_value_unref(v);
-	}
-out:
-	if (secrets != NULL)
-		optt_ls.g_variant_unref(secrets);
+	if (st == OPTT_OK)
+		st = optt_keyring_read(svc, paths, load_one, &l, err);
 	optt_ls.g_strfreev(paths);
 	return st;
 }
