@@ -48,7 +48,7 @@ struct keyring {
 	int session_running; /* ... not joined yet */
 	char *item_profile;  /* the record last read and where it is */
 	char *item_subject;
-	gchar *item_path;
+	char *item_path;
 };
 
 static void *
@@ -79,9 +79,7 @@ item_forget(struct keyring *k)
 {
 	optt_free_str(&k->item_profile);
 	optt_free_str(&k->item_subject);
-	if (k->item_path != NULL)
-		optt_ls.g_free(k->item_path);
-	k->item_path = NULL;
+	optt_free_str(&k->item_path);
 }
 
 static void
@@ -90,7 +88,7 @@ item_remember(struct keyring *k, const char *profile, const char *subject, const
 	item_forget(k);
 	if ((k->item_profile = optt_strdup(profile)) == NULL ||
 	    (k->item_subject = optt_strdup(subject)) == NULL ||
-	    (k->item_path = optt_ls.g_strdup_printf("%s", path)) == NULL)
+	    (k->item_path = optt_strdup(path)) == NULL)
 		item_forget(k); /* only a quicker store is lost */
 }
 
@@ -159,23 +157,23 @@ kr_load(struct optt_cache *c, const char *profile, const char *subject,
 }
 
 /* Item.SetSecret on the item the record was read from: one call, the
- * secret encrypted for our session; 0 when it did not take (the item is
- * gone, no session) and CreateItem must. */
-static int
-store_onto(SecretService *svc, const char *path, SecretValue *v)
+ * secret encrypted for our session.  Not OPTT_OK when it did not take (the
+ * item is gone, no session): CreateItem must. */
+static enum optt_status
+store_onto(SecretService *svc, const char *path, SecretValue *v, struct optt_err *err)
 {
 	GVariant *enc, *r;
-	struct optt_err e;
+	enum optt_status st;
 
-	optt_err_init(&e);
 	if (optt_ls.secret_service_get_session_dbus_path(svc) == NULL ||
-	    (enc = optt_ls.secret_service_encode_dbus_secret(svc, v)) == NULL ||
-	    optt_keyring_call(svc, path, "org.freedesktop.Secret.Item", "SetSecret",
-			      optt_ls.g_variant_new("(@(oayays))", enc), "()", &r, "store",
-			      &e) != OPTT_OK)
-		return 0;
+	    (enc = optt_ls.secret_service_encode_dbus_secret(svc, v)) == NULL)
+		return optt_err_set(err, OPTT_UNAVAILABLE, "keyring store: no transfer session");
+	if ((st = optt_keyring_call(svc, path, "org.freedesktop.Secret.Item", "SetSecret",
+				    optt_ls.g_variant_new("(@(oayays))", enc), "()", &r, "store",
+				    err)) != OPTT_OK)
+		return st;
 	optt_ls.g_variant_unref(r);
-	return 1;
+	return OPTT_OK;
 }
 
 static enum optt_status
@@ -189,6 +187,7 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	GError *ge = NULL;
 	SecretValue *v;
 	struct optt_buf data;
+	struct optt_err e;
 	gchar *label;
 	enum optt_status st = OPTT_OK;
 
@@ -199,9 +198,13 @@ kr_store(struct optt_cache *c, const char *profile, const char *subject,
 	}
 	v = optt_ls.secret_value_new(data.data, (gssize)data.len, "application/json");
 	optt_buf_clear(&data);
-	if (path != NULL && store_onto(svc, path, v)) {
-		optt_ls.secret_value_unref(v);
-		return OPTT_OK;
+	optt_err_init(&e);
+	if (path != NULL) {
+		if (store_onto(svc, path, v, &e) == OPTT_OK) {
+			optt_ls.secret_value_unref(v);
+			return OPTT_OK;
+		}
+		optt_debug(c->log, "%s; creating the item anew", e.msg);
 	}
 	attrs = optt_keyring_attrs("profile", profile, "subject", subject, NULL);
 	label = optt_ls.g_strdup_printf("OPTT token: %s (%s)", profile, subject);
@@ -233,6 +236,7 @@ static enum optt_status
 kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 	struct optt_err *err)
 {
+	struct keyring *k = c->priv;
 	gchar **paths = NULL;
 	GVariant *ia;
 	char **list = NULL, **nl;
@@ -244,8 +248,7 @@ kr_list(struct optt_cache *c, const char *profile, char ***ret, size_t *ret_n,
 		return st;
 	for (i = 0; paths != NULL && paths[i] != NULL && st == OPTT_OK; i++) {
 		/* one property read per item: its attributes hold the subject */
-		if ((st = optt_keyring_property(((struct keyring *)c->priv)->svc, paths[i],
-						"org.freedesktop.Secret.Item",
+		if ((st = optt_keyring_property(k->svc, paths[i], "org.freedesktop.Secret.Item",
 						"Attributes", &ia, err)) != OPTT_OK)
 			break;
 		if ((s = optt_keyring_attr(ia, "subject")) != NULL) {

@@ -42,7 +42,6 @@ static const struct {
 	LS_ENTRY(g_variant_unref),
 	LS_ENTRY(g_hash_table_new),
 	LS_ENTRY(g_hash_table_insert),
-	LS_ENTRY(g_hash_table_lookup),
 	LS_ENTRY(g_hash_table_unref),
 	LS_ENTRY(g_str_hash),
 	LS_ENTRY(g_str_equal),

@@ -8,10 +8,12 @@
  * libsecret.  The calls go through `optt_ls`, a table of the libsecret and
  * GLib functions this project uses, typed from their own headers.
  *
- * Lookups use libsecret's D-Bus-path search, GetSecrets and plain property
- * reads with libsecret's session codec (encode/decode_dbus_secret): a libsecret item object costs five bus messages
- * to create, a path one.  libsecret's header files these under "unstable";
- * they have been exported unchanged since libsecret 0.7 and Debian's
+ * Lookups are by D-Bus path: libsecret's path search, GetSecrets and
+ * property reads made here, secrets encrypted and decrypted with
+ * libsecret's session codec (encode/decode_dbus_secret).  A libsecret
+ * item object costs five bus messages to create, a path one.  libsecret's
+ * header files these calls under "unstable"; they have been exported
+ * unchanged since libsecret 0.7 (the codec since 0.18), and Debian's
  * symbols file tracks them.
  *
  * Invariants: nothing here unlocks or prompts (locked items are misses);
@@ -66,7 +68,6 @@ struct optt_ls {
 	OPTT_LS(g_variant_unref);
 	OPTT_LS(g_hash_table_new);
 	OPTT_LS(g_hash_table_insert);
-	OPTT_LS(g_hash_table_lookup);
 	OPTT_LS(g_hash_table_unref);
 	OPTT_LS(g_str_hash);
 	OPTT_LS(g_str_equal);

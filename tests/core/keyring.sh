@@ -87,16 +87,26 @@ is "keyring: login, then the expired record -> one new grant" "$(idp_count ddi_t
 # private bus): the record goes back onto its own item (one SetSecret, no
 # CreateItem), one transfer session, and few messages in all
 need dbus-monitor
+# (no sleeps: the monitor is watching once the bus says it lost its name,
+# and a marker call after CMD, seen in the output, means CMD's calls are in)
+wait_for() { # REGEX FILE: until FILE has a line matching REGEX (at most 10 s)
+	i=0
+	until grep -q "$1" "$2" 2>/dev/null || [ $i -gt 500 ]; do sleep 0.02; i=$((i + 1)); done
+	grep -q "$1" "$2" 2>/dev/null || not_ok "dbus-monitor shows $1" "$(head -c 1000 "$2")"
+}
 sec_calls() { # CMD... -> the Secret Service methods CMD called, one a line
 	dbus-monitor --address "$DBUS_SESSION_BUS_ADDRESS" "type='method_call',destination='org.freedesktop.secrets'" \
 		>"$T_DIR/mon.out" 2>&1 &
 	mpid=$!
-	sleep 0.5
+	wait_for 'member=NameLost' "$T_DIR/mon.out"
 	"$@" >/dev/null 2>&1
-	sleep 0.3
+	dbus-send --session --print-reply --dest=org.freedesktop.secrets /optt/test/mark \
+		org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1
+	wait_for 'path=/optt/test/mark' "$T_DIR/mon.out"
 	kill "$mpid"
 	wait "$mpid" 2>/dev/null
-	sed -n 's/.*member=\([A-Za-z]*\).*/\1/p' "$T_DIR/mon.out"
+	grep '^method call' "$T_DIR/mon.out" | grep -v 'path=/optt/test/mark' |
+		sed -n 's/.*member=\([A-Za-z]*\).*/\1/p'
 }
 idp_ctl "config?lifetime=30"
 login_alice optt
