@@ -67,9 +67,15 @@ is "expired octorate code token: refreshed, exit 0" "$RC" 0
 is "... by one refresh request" "$(idp_count octo_refresh_ok)" $((n + 1))
 
 # the listener gives up after the wait, and a port in use is a clear error
-python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", '"$REDIRECT_PORT"')); s.listen(1); time.sleep(30)' &
+# wait_ready FILE: until a helper below has written FILE (it holds its port)
+wait_ready() {
+	i=0
+	until [ -e "$1" ] || [ $i -gt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "$1" ] || not_ok "a helper program got ready ($1)"
+}
+python3 -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", '"$REDIRECT_PORT"')); s.listen(1); open(sys.argv[1], "w").close(); time.sleep(30)' "$T_DIR/squat4" &
 T_PIDS="$T_PIDS $!"
-sleep 0.5
+wait_ready "$T_DIR/squat4"
 run "$OPTT_TOKEN" login rfc-code
 is "redirect port in use: exit 3" "$RC" 3
 like "... saying so" "$ERR" "cannot listen on 127.0.0.1:$REDIRECT_PORT"
@@ -135,9 +141,9 @@ NSSW="LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 [ "${OPTT_SANITIZERS:-no}" = yes ] && NSSW="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so):libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 sed -i "s#^redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb#redirect_uri = http://localhost:$REDIRECT_PORT/cb#" "$OPTT_CONFIG"
 # another local program holds [::1]:PORT: refused, not half-served
-python3 -c 'import socket,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::1", '"$REDIRECT_PORT"')); s.listen(1); time.sleep(30)' &
+python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::1", '"$REDIRECT_PORT"')); s.listen(1); open(sys.argv[1], "w").close(); time.sleep(30)' "$T_DIR/squat6" &
 squat=$!
-sleep 0.5
+wait_ready "$T_DIR/squat6"
 t0=$(date +%s)
 run env $NSSW timeout 20 "$OPTT_TOKEN" login rfc-code
 is "localhost redirect, [::1]:PORT held by another program: refused (exit 3)" "$RC" 3
@@ -158,12 +164,13 @@ sed -i "s#^redirect_uri = http://localhost:$REDIRECT_PORT/cb#redirect_uri = http
 # slow clients (a byte every second) cannot hold the listener: the real
 # redirect is served while ten of them dribble, within the per-connection bound
 login_bg rfc-code
-python3 - "$REDIRECT_PORT" <<'PY' &
+python3 - "$REDIRECT_PORT" "$T_DIR/slow-ready" <<'PY' &
 import socket, sys, time
 socks = []
 for _ in range(10):
     s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
     socks.append(s)
+open(sys.argv[2], "w").close()
 end = time.time() + 25
 while time.time() < end:
     for s in socks:
@@ -174,7 +181,7 @@ while time.time() < end:
     time.sleep(1)
 PY
 slow=$!
-sleep 1
+wait_ready "$T_DIR/slow-ready"
 t0=$(date +%s)
 is "ten slow clients: the browser's redirect still lands: 200" "$(browser "$URL")" 200
 wait $LPID
