@@ -25,6 +25,7 @@
 #include "common/http.h"
 #include "common/optt.h"
 #include "common/pkce.h"
+#include "common/statedir.h"
 
 #define REDIRECT_WAIT_S 300
 
@@ -390,16 +391,20 @@ cmd_logout(struct cli *c, int argc, char **argv)
 }
 
 /* the state directory of a PAM key: what a login would find there */
+/* one of root's state directories (statedir.h) as the module will find it */
 static void
-pam_dir_line(const char *what, const char *path)
+pam_dir_line(const struct optt_profile *p, enum optt_statedir d, const char *what)
 {
+	char path[4096];
 	struct stat sb;
+	mode_t mode = optt_statedir_mode(d);
 
+	optt_statedir_path(p, d, path, sizeof(path));
 	if (lstat(path, &sb) != 0)
-		printf("  %s: %s (made by the first login that needs it)\n", what, path);
-	else if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 022))
-		printf("  %s: %s: REFUSED by the module (not a root-owned directory closed to writers)\n",
-		       what, path);
+		printf("  %s: %s (made %03o by the first login that needs it)\n", what, path, (unsigned)mode);
+	else if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 022) || (sb.st_mode & 077 & ~mode))
+		printf("  %s: %s: REFUSED by the module (not a root-owned directory of mode %03o or tighter)\n",
+		       what, path, (unsigned)mode);
 	else
 		printf("  %s: %s (root, %03o)\n", what, path, (unsigned)(sb.st_mode & 0777));
 }
@@ -434,9 +439,10 @@ check_pam(struct cli *c, const char *only)
 		       optt_pset(p, OPTT_K_PROXY) && optt_pstr(p, OPTT_K_PROXY)[0] ? "from the file" : "none");
 		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: " /* -- secret-ok */
 		       "PAM_AUTHINFO_UNAVAIL (or the offline verifier with offline=)\n");
-		pam_dir_line("offline verifiers (offline=)", optt_pstr(p, OPTT_K_OFFLINE_DIR));
-		pam_dir_line("back-off and session tokens (outage_backoff=, session_token)",
-			     optt_pstr(p, OPTT_K_RUN_DIR));
+		pam_dir_line(p, OPTT_STATEDIR_OFFLINE, "offline verifiers (offline=)");
+		pam_dir_line(p, OPTT_STATEDIR_RUN, "state (run_dir)");
+		pam_dir_line(p, OPTT_STATEDIR_BACKOFF, "outage back-off (outage_backoff=)");
+		pam_dir_line(p, OPTT_STATEDIR_SESSION, "session hand-off (session_token)");
 	}
 	if (only != NULL && optt_conf_profile(&c->conf, only) == NULL) {
 		fprintf(stderr, "optt: %s has no profile '%.64s'\n", c->conf_path, only);

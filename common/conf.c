@@ -176,6 +176,18 @@ optt_pset(const struct optt_profile *p, enum optt_key k)
 	return p->v[k].set;
 }
 
+const char *
+optt_conf_provider(const struct optt_profile *p)
+{
+	if (p->v[OPTT_K_TOKEN_URL].set == 1)
+		return p->v[OPTT_K_TOKEN_URL].str;
+	if (p->v[OPTT_K_ISSUER].set)
+		return p->v[OPTT_K_ISSUER].str;
+	if (p->v[OPTT_K_BASE_URL].set)
+		return p->v[OPTT_K_BASE_URL].str;
+	return "";
+}
+
 /* The user info of a URL (scheme://USER:PASS@host) masked, and every
  * query value masked: a URL can carry a secret in either place. */
 static const char *

@@ -57,8 +57,10 @@ enum optt_pkce_mode { OPTT_PKCE_AUTO, OPTT_PKCE_S256, OPTT_PKCE_OFF };
 struct optt_value {
 	char *str;   /* the text as written (secret for client_secret) */
 	long num;    /* parsed number, or index of an enum value */
-	int set;     /* 0 unset, 1 set in a file or resolved default */
+	int set;     /* 0 unset, 1 set in a file or resolved default,
+	              * OPTT_SET_DISCOVERED filled by OIDC discovery */
 };
+#define OPTT_SET_DISCOVERED 2
 
 struct optt_profile {
 	char *name;                       /* NULL for [defaults] */
@@ -117,6 +119,12 @@ int optt_conf_host_match(const char *entry, size_t n, const char *host);
 const char *optt_pstr(const struct optt_profile *p, enum optt_key k);
 long optt_pnum(const struct optt_profile *p, enum optt_key k);
 int optt_pset(const struct optt_profile *p, enum optt_key k);
+/* The provider a profile names before any request is made: token_url as
+ * configured, else issuer, else base_url (SPEC §19: back-off records and
+ * offline verifiers of an issuer-only profile; §15: the ledger's binding).
+ * Never a discovered endpoint, so it is the same whether or not the
+ * provider answers.  Never NULL for a finished profile. */
+const char *optt_conf_provider(const struct optt_profile *p);
 /* Set a key from text, with the table's validation (e.g. PAM timeout=). */
 enum optt_status optt_profile_set(struct optt_profile *p, enum optt_key k,
 				  const char *value, struct optt_err *err);

@@ -5,13 +5,14 @@
  * `num` marks it done, success or not, so a provider that fails is not
  * asked again and again by one process); the document's issuer is
  * compared exactly; a key the admin set is never replaced; an endpoint
- * that breaks the URL policy refuses the whole document.
+ * that is not https (or breaks the URL policy) refuses the whole document.
  */
 #include "config.h"
 
 #include <stdint.h>
 #include <string.h>
 
+#include "common/dialect.h"
 #include "common/discovery.h"
 #include "common/http.h"
 #include "common/jsonutil.h"
@@ -34,6 +35,8 @@ optt_discovery_apply(const struct optt_profile *cp, const struct optt_grant_ctx 
 	/* the caller's own profile (discovery.h): completed in place */
 	struct optt_profile *p = (struct optt_profile *)(uintptr_t)cp;
 	struct optt_response resp;
+	struct optt_request req;
+	struct optt_http_opts ho;
 	struct optt_grant_input in;
 	struct json_object *o = NULL;
 	struct optt_url u;
@@ -50,7 +53,10 @@ optt_discovery_apply(const struct optt_profile *cp, const struct optt_grant_ctx 
 	p->v[OPTT_K_ISSUER].num = 1; /* asked once, whatever the answer */
 	memset(&in, 0, sizeof(in));
 	optt_response_init(&resp);
-	if ((st = optt_grant_send(p, OPTT_OP_DISCOVERY, &in, ctx, &resp, err)) != OPTT_OK)
+	optt_request_init(&req);
+	optt_http_opts_for(p, ctx, &ho);
+	if ((st = optt_dialect_build(p, OPTT_OP_DISCOVERY, &in, &req, err)) != OPTT_OK ||
+	    (st = optt_http_post(&req, &ho, &resp, err)) != OPTT_OK)
 		goto out;
 	if (resp.status >= 500 || resp.status == 429) {
 		st = optt_err_set(err, OPTT_UNAVAILABLE, "discovery: provider unavailable (HTTP %ld)", resp.status);
@@ -75,13 +81,19 @@ optt_discovery_apply(const struct optt_profile *cp, const struct optt_grant_ctx 
 		if (optt_url_parse(v, endpoints[i].member, &u, err) != OPTT_OK)
 			st = optt_err_set(err, OPTT_BADRESP, "discovery: %s refused (%.120s)", endpoints[i].member,
 					  err->msg);
+		else if (strcmp(u.scheme, "https") != 0)
+			st = optt_err_set(err, OPTT_BADRESP, "discovery: %s refused (not https)",
+					  endpoints[i].member);
 	}
 	for (i = 0; i < N_ENDPOINTS && st == OPTT_OK; i++)
 		if (!optt_pset(p, endpoints[i].key) && (v = optt_json_str(o, endpoints[i].member)) != NULL &&
-		    (st = optt_profile_set(p, endpoints[i].key, v, err)) == OPTT_OK)
+		    (st = optt_profile_set(p, endpoints[i].key, v, err)) == OPTT_OK) {
+			p->v[endpoints[i].key].set = OPTT_SET_DISCOVERED;
 			optt_debug(ctx->log, "discovery: %s = %s", optt_key_name(endpoints[i].key), v);
+		}
 out:
 	optt_json_free(&o);
+	optt_request_clear(&req);
 	optt_response_clear(&resp);
 	return st;
 }

@@ -5,20 +5,24 @@
  * {issuer}/.well-known/openid-configuration, whose own `issuer` must equal
  * the configured one byte for byte.  Same transport rules as every request
  * (TLS verified, no redirects, 1 MiB cap, timeout); every endpoint it
- * names must pass the URL policy (https, or http to loopback).
+ * names must be https - no loopback exception (SPEC §19: a document must
+ * not send a password in clear to whoever holds a local port).
  *
  * When: lazily, right before the first request that needs an endpoint
  * (optt_grant_send), so a cached `get` makes none.  How long it is
  * reused: for the life of the process, once per profile - one request per
  * grant at the most (sshd forks a process per connection: one per PAM
  * login); nothing is kept on disk, so a provider's new endpoints are seen
- * at the next grant.
+ * at the next grant.  A filled key is marked OPTT_SET_DISCOVERED (conf.h).
+ *
+ * It sends its one GET itself (dialect + http): grant.c calls it, never
+ * the other way round.
  */
 #ifndef OPTT_DISCOVERY_H
 #define OPTT_DISCOVERY_H
 
 #include "common/conf.h"
-#include "common/grant.h"
+#include "common/http.h"
 #include "common/status.h"
 
 /* Nothing to do (no issuer, or done before in this process): OPTT_OK with

@@ -37,6 +37,28 @@ optt_fs_check(const char *path, const struct stat *st, unsigned flags,
 	return OPTT_OK;
 }
 
+int
+optt_fd_read_all(int fd, struct optt_buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	int r = 0;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -3;
+			break;
+		}
+		if (n == 0 || (r = optt_buf_append(b, chunk, (size_t)n)) != 0)
+			break;
+	}
+	OPTT_WIPE(chunk, sizeof(chunk));
+	return r;
+}
+
 enum optt_status
 optt_fs_read(const char *path, size_t max, unsigned flags, struct stat *ret_st,
 	     struct optt_buf *ret, struct optt_err *err)
@@ -44,8 +66,6 @@ optt_fs_read(const char *path, size_t max, unsigned flags, struct stat *ret_st,
 	enum optt_status st = OPTT_OK;
 	struct optt_buf buf;
 	struct stat sb;
-	char chunk[4096];
-	ssize_t n;
 	int fd = -1, oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
 
 	optt_buf_init(&buf, max);
@@ -70,33 +90,24 @@ optt_fs_read(const char *path, size_t max, unsigned flags, struct stat *ret_st,
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			st = optt_err_set(err, OPTT_SYSTEM, "%s: read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		switch (optt_buf_append(&buf, chunk, (size_t)n)) {
-		case 0:
-			break;
-		case -2:
-			st = optt_err_set(err, OPTT_CONFIG, "%s: larger than %zu bytes", path, max);
-			goto out;
-		default:
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-			goto out;
-		}
+	switch (optt_fd_read_all(fd, &buf)) {
+	case 0:
+		break;
+	case -2:
+		st = optt_err_set(err, OPTT_CONFIG, "%s: larger than %zu bytes", path, max);
+		goto out;
+	case -3:
+		st = optt_err_set(err, OPTT_SYSTEM, "%s: read: %s", path, strerror(errno));
+		goto out;
+	default:
+		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+		goto out;
 	}
 	if (ret_st != NULL)
 		*ret_st = sb;
 	*ret = buf;
 	optt_buf_init(&buf, max);
 out:
-	OPTT_WIPE(chunk, sizeof(chunk));
 	optt_buf_clear(&buf);
 	if (fd >= 0)
 		close(fd);
@@ -112,11 +123,12 @@ rootdir_step(int dirfd, const char *name, mode_t mode, int last, const char **wh
 
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		if (mkdirat(dirfd, name, last ? mode : 0755) != 0 && errno != EEXIST) {
+		if (mkdirat(dirfd, name, last ? mode : 0755) == 0)
+			made = 1; /* else someone else made it meanwhile: checked below */
+		else if (errno != EEXIST) {
 			*why = strerror(errno);
 			return -1;
 		}
-		made = 1;
 		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0) {
@@ -127,7 +139,7 @@ rootdir_step(int dirfd, const char *name, mode_t mode, int last, const char **wh
 		*why = "not owned by root";
 	} else if ((sb.st_mode & (S_IWGRP | S_IWOTH)) && (last || !(sb.st_mode & S_ISVTX))) {
 		*why = "writable by group or others";
-	} else if (last && made && fchmod(fd, mode) != 0) {
+	} else if (made && fchmod(fd, last ? mode : 0755) != 0) { /* whatever the umask */
 		*why = strerror(errno);
 	} else if (last && !made && (sb.st_mode & 077 & ~mode)) {
 		*why = "open to group or others beyond what it should be";

@@ -29,6 +29,11 @@ enum optt_status optt_fs_read(const char *path, size_t max, unsigned flags,
 			      struct stat *ret_st, struct optt_buf *ret,
 			      struct optt_err *err);
 
+/* Read fd to its end, appending to b (capped by b's max); the bytes that
+ * passed through the stack are wiped.  0; -1 no memory, -2 over the cap,
+ * -3 a read error (errno). */
+int optt_fd_read_all(int fd, struct optt_buf *b);
+
 /* Check a stat against the OPTT_FS_SECRET / OPTT_FS_ROOT rules. */
 enum optt_status optt_fs_check(const char *path, const struct stat *st,
 			       unsigned flags, struct optt_err *err);
@@ -39,7 +44,8 @@ enum optt_status optt_fs_check(const char *path, const struct stat *st,
  * group or others (a sticky directory such as /tmp is allowed above the
  * last component); the last must grant group and others nothing beyond
  * mode.  Missing directories are created (the last with mode, the others
- * 0755).  OPTT_SYSTEM with a message naming the component. */
+ * 0755, whatever the umask).  statedir.h names root's state directories
+ * and their modes: use it, not this, for those.  OPTT_SYSTEM with a message naming the component. */
 enum optt_status optt_fs_open_rootdir(const char *path, mode_t mode, int *ret_fd,
 				      struct optt_err *err);
 

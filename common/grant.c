@@ -10,12 +10,6 @@
 #include "common/http.h"
 #include "common/mem.h"
 
-void
-optt_grant_ctx_init(struct optt_grant_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-}
-
 enum optt_status
 optt_client_secret(const struct optt_profile *p, char **ret, struct optt_err *err)
 {
@@ -59,20 +53,13 @@ optt_grant_send(const struct optt_profile *p, enum optt_op op, const struct optt
 
 	optt_request_init(&req);
 	/* an issuer-only profile learns its endpoints first (at most once) */
-	if (op != OPTT_OP_DISCOVERY && (st = optt_discovery_apply(p, ctx, err)) != OPTT_OK)
-		goto out;
-	if (op != OPTT_OP_DISCOVERY && (st = optt_client_secret(p, &secret, err)) != OPTT_OK)
+	if ((st = optt_discovery_apply(p, ctx, err)) != OPTT_OK ||
+	    (st = optt_client_secret(p, &secret, err)) != OPTT_OK)
 		goto out;
 	gi.client_secret = secret;
 	if ((st = optt_dialect_build(p, op, &gi, &req, err)) != OPTT_OK)
 		goto out;
-	memset(&ho, 0, sizeof(ho));
-	ho.timeout = ctx->timeout > 0 ? ctx->timeout : optt_pnum(p, OPTT_K_TIMEOUT);
-	ho.cafile = optt_pstr(p, OPTT_K_CAFILE);
-	ho.capath = optt_pstr(p, OPTT_K_CAPATH);
-	ho.proxy = optt_pstr(p, OPTT_K_PROXY);
-	ho.use_env = ctx->use_env;
-	ho.log = ctx->log;
+	optt_http_opts_for(p, ctx, &ho);
 	st = optt_http_post(&req, &ho, ret, err);
 out:
 	optt_free_str(&secret);

@@ -13,20 +13,13 @@
 
 #include "common/conf.h"
 #include "common/dialect.h"
+#include "common/http.h"
 #include "common/log.h"
 #include "common/token.h"
 
-struct optt_grant_ctx {
-	const struct optt_log *log;
-	int use_env;     /* 1 for helpers and CLI; 0 in the PAM module (hermetic, see http.h) */
-	long timeout;    /* seconds; 0 means the profile's */
-};
-
-void optt_grant_ctx_init(struct optt_grant_ctx *ctx);
-
 /* Build and send one request of op, returning the raw answer (the device
- * authorization and discovery are not token responses). */
-struct optt_response;
+ * authorization is not a token response).  An issuer-only profile learns
+ * its endpoints first (discovery.h). */
 enum optt_status optt_grant_send(const struct optt_profile *p, enum optt_op op,
 				 const struct optt_grant_input *in, const struct optt_grant_ctx *ctx,
 				 struct optt_response *ret, struct optt_err *err);

@@ -164,6 +164,25 @@ ssl_ctx_cb(CURL *h, void *sslctx, void *arg)
 }
 
 void
+optt_grant_ctx_init(struct optt_grant_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+void
+optt_http_opts_for(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
+		   struct optt_http_opts *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->timeout = ctx->timeout > 0 ? ctx->timeout : optt_pnum(p, OPTT_K_TIMEOUT);
+	ret->cafile = optt_pstr(p, OPTT_K_CAFILE);
+	ret->capath = optt_pstr(p, OPTT_K_CAPATH);
+	ret->proxy = optt_pstr(p, OPTT_K_PROXY);
+	ret->use_env = ctx->use_env;
+	ret->log = ctx->log;
+}
+
+void
 optt_response_init(struct optt_response *r)
 {
 	r->status = 0;

@@ -13,12 +13,23 @@
 #ifndef OPTT_HTTP_H
 #define OPTT_HTTP_H
 
+#include "common/conf.h"
 #include "common/dialect.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/status.h"
 
 #define OPTT_RESPONSE_MAX (1024 * 1024)
+
+/* Who asks: every request of a grant, a device login or a discovery is
+ * made in one of these. */
+struct optt_grant_ctx {
+	const struct optt_log *log;
+	int use_env;     /* 1 for helpers and CLI; 0 in the PAM module (hermetic, below) */
+	long timeout;    /* seconds; 0 means the profile's */
+};
+
+void optt_grant_ctx_init(struct optt_grant_ctx *ctx);
 
 struct optt_http_opts {
 	long timeout;          /* seconds for the whole request */
@@ -38,6 +49,11 @@ struct optt_response {
 
 void optt_response_init(struct optt_response *r);
 void optt_response_clear(struct optt_response *r);
+
+/* The transport options of a request for profile p made in ctx: its
+ * timeout, CA, proxy, environment rule and log. */
+void optt_http_opts_for(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
+			struct optt_http_opts *ret);
 
 /* Initialise libcurl for this process (idempotent, thread-safe); with
  * use_env 0 the initialisation sees an empty environment. */

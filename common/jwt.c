@@ -29,27 +29,38 @@ payload(const char *token)
 	return o;
 }
 
+/* the payload's numeric exp: 0, or -1 when it has none */
+static int
+exp_of(struct json_object *o, int64_t *ret)
+{
+	struct json_object *v;
+	double d;
+
+	if (!json_object_object_get_ex(o, "exp", &v))
+		return -1;
+	if (json_object_is_type(v, json_type_int)) {
+		*ret = json_object_get_int64(v);
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		d = json_object_get_double(v);
+		if (isfinite(d) && d > 0 && d < 9e15) {
+			*ret = (int64_t)d;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 optt_jwt_exp(const char *token, int64_t *ret)
 {
-	struct json_object *o = payload(token), *v;
-	double d;
-	int r = -1;
+	struct json_object *o = payload(token);
+	int r;
 
 	if (o == NULL)
 		return -1;
-	if (json_object_object_get_ex(o, "exp", &v)) {
-		if (json_object_is_type(v, json_type_int)) {
-			*ret = json_object_get_int64(v);
-			r = 0;
-		} else if (json_object_is_type(v, json_type_double)) {
-			d = json_object_get_double(v);
-			if (isfinite(d) && d > 0 && d < 9e15) {
-				*ret = (int64_t)d;
-				r = 0;
-			}
-		}
-	}
+	r = exp_of(o, ret);
 	optt_json_free(&o);
 	return r;
 }
@@ -113,4 +124,49 @@ optt_jwt_user_is(const char *token, const char *const *names, const char *user)
 	}
 	optt_json_free(&o);
 	return r;
+}
+
+int
+optt_jwt_id_token_check(const char *id_token, const char *issuer, const char *client_id, int64_t now,
+			const char **why)
+{
+	struct json_object *o = payload(id_token), *v;
+	int64_t exp = 0;
+	size_t i, n;
+	int aud = 0;
+
+	*why = "is not a readable JWT";
+	if (o == NULL)
+		return -1;
+	if (issuer != NULL && (!json_object_object_get_ex(o, "iss", &v) ||
+			       !json_object_is_type(v, json_type_string) || !value_matches(v, issuer))) {
+		*why = "names another issuer (iss)";
+		goto bad;
+	}
+	if (client_id == NULL || !json_object_object_get_ex(o, "aud", &v)) {
+		*why = "is not for this client (aud)";
+		goto bad;
+	}
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n && !aud; i++)
+			aud = json_object_is_type(json_object_array_get_idx(v, i), json_type_string) &&
+			      value_matches(json_object_array_get_idx(v, i), client_id);
+	} else {
+		aud = json_object_is_type(v, json_type_string) && value_matches(v, client_id);
+	}
+	if (!aud) {
+		*why = "is not for this client (aud)";
+		goto bad;
+	}
+	if (exp_of(o, &exp) != 0 || exp <= now) {
+		*why = "has expired (exp)";
+		goto bad;
+	}
+	optt_json_free(&o);
+	*why = NULL;
+	return 0;
+bad:
+	optt_json_free(&o);
+	return -1;
 }

@@ -3,7 +3,8 @@
  *
  * The signature is not checked: the token was received straight from the
  * identity provider over verified TLS, and it is used here only for its
- * expiry and for PAM's require_claim.  Decoded payloads are wiped.
+ * expiry, PAM's require_claim and the device grant's user binding.
+ * Decoded payloads are wiped.
  */
 #ifndef OPTT_JWT_H
 #define OPTT_JWT_H
@@ -20,5 +21,14 @@ int optt_jwt_claim_holds(const char *token, const char *name, const char *value)
  * (NULL-terminated) that the token has must be a string equal to user.
  * 1 yes; 0 no, or none of the claims present; -1 not a readable JWT. */
 int optt_jwt_user_is(const char *token, const char *const *names, const char *user);
+
+/* An OIDC ID token used for the device binding, checked as OIDC Core
+ * §3.1.3.7 asks of a token received straight from the token endpoint
+ * over verified TLS (no signature; SPEC §19): iss equals issuer (when
+ * issuer is not NULL: configured or discovered), aud is or contains
+ * client_id, exp is later than now.  0, or -1 with *why a constant
+ * phrase ("has expired (exp)"). */
+int optt_jwt_id_token_check(const char *id_token, const char *issuer, const char *client_id, int64_t now,
+			    const char **why);
 
 #endif

@@ -18,7 +18,10 @@
  *                  OpenSSL), dialect, jsonutil, token, jwt, grant, pkce;
  *                  and the file layer both sides share: privdir (private
  *                  directories and files), cache_dir (the cache
- *                  directory's layout), cache_record (the record codec).
+ *                  directory's layout), cache_record (the record codec),
+ *                  session_record (the session hand-off's place and
+ *                  codec); statedir (root's state directories and their
+ *                  modes, one table).
  *                  Safe inside sshd: no GLib, no D-Bus, nothing read from
  *                  the caller's environment when a request is hermetic
  *                  (http.h).  The PAM module links this alone (and

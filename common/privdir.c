@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "common/mem.h"
 #include "common/privdir.h"
 
@@ -118,9 +119,7 @@ optt_privdir_read(int dirfd, const char *name, size_t max, const struct optt_log
 		  struct optt_buf *ret, int *ret_found, struct optt_err *err)
 {
 	struct stat sb;
-	char chunk[4096];
-	ssize_t n;
-	int fd, r = 0;
+	int fd, r;
 
 	*ret_found = 0;
 	optt_buf_clear(ret);
@@ -136,22 +135,13 @@ optt_privdir_read(int dirfd, const char *name, size_t max, const struct optt_log
 		close(fd);
 		return OPTT_OK;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if ((r = optt_buf_append(ret, chunk, (size_t)n)) != 0)
-			break;
-	}
-	OPTT_WIPE(chunk, sizeof(chunk));
+	r = optt_fd_read_all(fd, ret);
 	close(fd);
 	if (r == -1) {
 		optt_buf_clear(ret);
 		return optt_err_set(err, OPTT_NOMEM, "out of memory reading %s", name);
 	}
-	if (n < 0 || r != 0 || ret->data == NULL) {
+	if (r != 0 || ret->data == NULL) {
 		optt_debug(log, "%s ignored: unreadable, empty or too large", name);
 		optt_buf_clear(ret);
 		return OPTT_OK;

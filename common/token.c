@@ -44,6 +44,7 @@ optt_token_copy(struct optt_token *dst, const struct optt_token *src)
 
 	optt_token_init(&t);
 	t.expires_at = src->expires_at;
+	t.refresh_expires_at = src->refresh_expires_at;
 	if (optt_str_set(&t.access_token, src->access_token) != 0 ||
 	    optt_str_set(&t.token_type, src->token_type) != 0 ||
 	    optt_str_set(&t.refresh_token, src->refresh_token) != 0 ||
@@ -150,13 +151,13 @@ is_client_error(const char *e)
 
 /* expires_in as a lifetime in seconds: 1 found, 0 absent, -1 invalid. */
 static int
-expires_in(struct json_object *o, long *ret)
+expires_in(struct json_object *o, const char *name, long *ret)
 {
 	struct json_object *v;
 	double d;
 	long n;
 
-	if (!json_object_object_get_ex(o, "expires_in", &v) || json_object_is_type(v, json_type_null))
+	if (!json_object_object_get_ex(o, name, &v) || json_object_is_type(v, json_type_null))
 		return 0;
 	switch (json_object_get_type(v)) {
 	case json_type_int:
@@ -269,7 +270,12 @@ optt_token_parse(long http_status, const char *body, size_t len, int64_t now,
 		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = expires_in(o, &life)) < 0) {
+	/* the refresh token's lifetime, where the provider says it (Keycloak
+	 * and others; 0 there means none): only the session hand-off uses it,
+	 * and an unreadable one is simply unknown */
+	if (t.refresh_token != NULL && expires_in(o, "refresh_expires_in", &life) > 0 && life > 0)
+		t.refresh_expires_at = optt_expiry_clamp(now + life, now);
+	if ((r = expires_in(o, "expires_in", &life)) < 0) {
 		st = optt_err_set(err, OPTT_BADRESP, "bad response: invalid expires_in");
 		goto out;
 	}

@@ -18,6 +18,8 @@ struct optt_token {
 	char *token_type;
 	char *refresh_token; /* secret; NULL when none */
 	int64_t expires_at;  /* UTC epoch seconds */
+	int64_t refresh_expires_at; /* refresh_expires_in, when the response says it; 0 unknown
+	                             * (not in the cache record: the session hand-off's alone) */
 	char *scope;         /* NULL when none */
 	char *id_token;      /* secret; the response's OIDC ID token, never cached; NULL when none */
 };

@@ -24,6 +24,7 @@
 
 #define PAM_SM_AUTH
 #define PAM_SM_ACCOUNT
+#define PAM_SM_SESSION
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
@@ -43,7 +44,7 @@
 #ifndef PAM_OPTT_CONFIG
 #define PAM_OPTT_CONFIG SYSCONFDIR "/optt/optt.conf"
 #endif
-/* the build hides every symbol; these three are the module's interface */
+/* the build hides every symbol; the pam_sm_* are the module's interface */
 #define OPTT_PAM_EXPORT __attribute__((visibility("default")))
 #define FAIL_DELAY_US 2000000u
 /* sshd hands this to PAM instead of the password typed for an invalid user */
@@ -256,8 +257,20 @@ after_online_success(struct attempt *a, const struct optt_profile *p, const char
 	    pam_optt_offline_save(p, user, password, bind, now, &err) != OPTT_OK)
 		warn_state(a, "offline verifier not saved", &err);
 	optt_err_init(&err);
-	if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, tok, &err) != OPTT_OK)
+	if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, user, tok, &err) != OPTT_OK)
 		warn_state(a, "session token not handed over", &err);
+}
+
+/* SPEC §19: what starts the outage back-off - the provider could not be
+ * reached (connect, DNS, TLS, timeout: no HTTP status), or the gateway in
+ * front of its token endpoint said so (502, 503, 504).  A 429 or another
+ * 5xx may be one account's rate limit or one request's fault: unavailable
+ * for this login only, never a reason to skip the network for everyone. */
+static int
+is_outage(const struct attempt *a, enum optt_status st)
+{
+	return st == OPTT_UNAVAILABLE &&
+	       (a->http_status == 0 || a->http_status == 502 || a->http_status == 503 || a->http_status == 504);
 }
 
 /* The provider is unavailable and offline= is on: the verifier decides. */
@@ -316,13 +329,22 @@ wants_device(const struct attempt *a, enum optt_status st)
 /* The device grant's result must be the PAM user: the user_claim of the ID
  * token when the response has one, else of the JWT access token. */
 static enum optt_status
-bind_user(struct attempt *a, const struct optt_token *t, const char *user)
+bind_user(struct attempt *a, const struct optt_profile *p, const struct optt_token *t, const char *user)
 {
 	static const char *const dflt[] = { "preferred_username", "user_name", "sub", NULL };
 	const char *one[] = { a->args.user_claim, NULL };
 	const char *const *names = a->args.user_claim[0] ? one : dflt;
-	const char *tok = t->id_token != NULL ? t->id_token : t->access_token;
+	const char *tok = t->id_token != NULL ? t->id_token : t->access_token, *why = NULL;
 
+	/* an ID token must be one for us, from our provider, still valid
+	 * (OIDC Core §3.1.3.7, SPEC §19) before its claims mean anything */
+	if (t->id_token != NULL &&
+	    optt_jwt_id_token_check(t->id_token, optt_pstr(p, OPTT_K_ISSUER), optt_pstr(p, OPTT_K_CLIENT_ID),
+				    (int64_t)time(NULL), &why) != 0) {
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "device grant: the ID token %s", why);
+		a->detail = a->detail_buf;
+		return OPTT_DENIED;
+	}
 	switch (optt_jwt_user_is(tok, names, user)) {
 	case 1:
 		return OPTT_OK;
@@ -372,6 +394,11 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 		goto done;
 	}
 	st = optt_device_start(p, &ctx, &dev, &err);
+	/* the device-authorization endpoint's answers, whatever they say, are
+	 * this login's alone (anyone can ask it for any user); only not
+	 * reaching the provider at all is an outage (SPEC §19) */
+	if (st != OPTT_OK && a->args.outage_backoff > 0 && st == OPTT_UNAVAILABLE && err.http_status == 0)
+		pam_optt_backoff_mark(p, now);
 	if (st == OPTT_OK) {
 		optt_device_instructions(&dev, line, sizeof(line));
 		snprintf(prompt, sizeof(prompt), "%s, then press Enter: ", line);
@@ -386,6 +413,9 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 			goto out;
 		}
 		st = optt_device_wait(p, &ctx, &dev, 300, &tok, &err);
+		a->http_status = err.http_status;
+		if (a->args.outage_backoff > 0 && is_outage(a, st))
+			pam_optt_backoff_mark(p, now); /* the token endpoint's polls */
 	}
 	a->http_status = err.http_status;
 	optt_log_escape(a->error, sizeof(a->error), err.error, 0);
@@ -393,14 +423,12 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 		snprintf(a->detail_buf, sizeof(a->detail_buf), "device grant: %.200s", err.msg);
 		a->detail = a->detail_buf;
 	}
-	if (a->args.outage_backoff > 0 && st == OPTT_UNAVAILABLE)
-		pam_optt_backoff_mark(p, now);
-	if (st == OPTT_OK && (st = bind_user(a, &tok, user)) == OPTT_OK &&
+	if (st == OPTT_OK && (st = bind_user(a, p, &tok, user)) == OPTT_OK &&
 	    (st = check_claims(a, tok.access_token)) == OPTT_OK) {
 		a->detail = "by the device grant";
 		optt_err_init(&err);
 		/* no offline verifier: no password was checked (SPEC §11) */
-		if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, &tok, &err) != OPTT_OK)
+		if (a->args.session_token && pam_optt_session_deposit(a->pamh, p, user, user, &tok, &err) != OPTT_OK)
 			warn_state(a, "session token not handed over", &err);
 	}
 done:
@@ -411,6 +439,22 @@ out:
 	optt_token_clear(&tok);
 	optt_device_clear(&dev);
 	return r;
+}
+
+/* The admin's configuration only (config= or the system file, root's,
+ * PAM's rules) and the profile= in it. */
+static enum optt_status
+load_profile(const struct attempt *a, struct optt_conf *conf, const struct optt_profile **ret,
+	     struct optt_err *err)
+{
+	enum optt_status st;
+
+	st = optt_conf_load_file(conf, a->args.config ? a->args.config : PAM_OPTT_CONFIG, OPTT_CONF_PAM, err);
+	if (st == OPTT_OK)
+		st = optt_conf_finish(conf, err);
+	if (st == OPTT_OK && (*ret = optt_conf_profile(conf, a->args.profile)) == NULL)
+		st = optt_err_set(err, OPTT_CONFIG, "no profile '%.64s' in the configuration", a->args.profile);
+	return st;
 }
 
 static int
@@ -436,6 +480,13 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	}
 	/* 1. the fail delay, so that a refusal takes as long as any other */
 	(void)pam_fail_delay(a->pamh, FAIL_DELAY_US);
+	/* OpenSSL (the state files' digests, then TLS) starts inside the
+	 * hermetic window, whatever feature touches it first (SPEC §19) */
+	optt_err_init(&err);
+	if (optt_http_global_init(0, &err) != OPTT_OK) {
+		a->detail = "libcurl and OpenSSL cannot be initialised";
+		return decide(a, PAM_SERVICE_ERR, LOG_ERR, "system-error");
+	}
 
 	/* 2. a local user, or no request at all */
 	if ((r = pam_get_user(a->pamh, &user, NULL)) != PAM_SUCCESS || user == NULL || user[0] == '\0') {
@@ -462,14 +513,7 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	optt_err_init(&err);
 	optt_token_init(&tok);
 	memset(&bind, 0, sizeof(bind));
-	st = optt_conf_load_file(&conf, a->args.config ? a->args.config : PAM_OPTT_CONFIG,
-				 OPTT_CONF_PAM, &err);
-	if (st == OPTT_OK)
-		st = optt_conf_finish(&conf, &err);
-	p = st == OPTT_OK ? optt_conf_profile(&conf, a->args.profile) : NULL;
-	if (st == OPTT_OK && p == NULL)
-		st = optt_err_set(&err, OPTT_CONFIG, "no profile '%.64s' in the configuration",
-				  a->args.profile);
+	st = load_profile(a, &conf, &p, &err);
 	if (st == OPTT_OK && a->args.flow_password && optt_dialect_grant_op(p) != OPTT_OP_PASSWORD)
 		st = optt_err_set(&err, OPTT_CONFIG, "profile '%.64s' does not use the password grant",
 				  a->args.profile);
@@ -516,7 +560,7 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		st = OPTT_UNAVAILABLE;
 	} else {
 		st = run_grant(a, p, user, password, &tok);
-		if (a->args.outage_backoff > 0 && st == OPTT_UNAVAILABLE)
+		if (a->args.outage_backoff > 0 && is_outage(a, st))
 			pam_optt_backoff_mark(p, now);
 		else if (a->args.outage_backoff > 0 &&
 			 (st == OPTT_OK || st == OPTT_REJECTED || st == OPTT_CLIENT))
@@ -540,8 +584,11 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	}
 	if (st == OPTT_OK) {
 		after_online_success(a, p, user, password, &bind, &tok, now);
-	} else if ((st == OPTT_REJECTED || st == OPTT_DENIED) && a->args.offline_days > 0) {
-		pam_optt_offline_forget(p, user); /* password changed, account disabled */
+	} else if (st == OPTT_REJECTED && a->args.offline_days > 0) {
+		/* the verifier goes only if it holds this very password */
+		pam_optt_offline_forget(p, user, password);
+	} else if (st == OPTT_DENIED && a->args.offline_days > 0) {
+		pam_optt_offline_forget(p, user, NULL); /* the right password, no longer enough */
 	} else if (st == OPTT_UNAVAILABLE && a->args.offline_days > 0) {
 		r = offline_login(a, p, user, password, &bind, now);
 		goto out;
@@ -583,4 +630,45 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	(void)pamh, (void)flags, (void)argc, (void)argv;
 	return PAM_IGNORE;
+}
+
+OPTT_PAM_EXPORT int
+pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_SUCCESS;
+}
+
+/* SPEC §19: the session hand-off record leaves with the session that made
+ * it.  Closing never fails a session: a problem is logged, that is all. */
+OPTT_PAM_EXPORT int
+pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const struct optt_profile *p = NULL;
+	struct optt_conf conf;
+	struct optt_err err;
+	struct attempt a;
+	const void *user = NULL;
+	const char *bad, *why;
+
+	(void)flags;
+	memset(&a, 0, sizeof(a));
+	a.pamh = pamh;
+	optt_conf_init(&conf);
+	optt_err_init(&err);
+	if (pam_optt_parse_args(argc, argv, &a.args, &bad, &why) != 0) {
+		pam_syslog(pamh, LOG_ERR, "close_session: %s: %.80s", why, bad);
+		goto out;
+	}
+	if (pam_get_item(pamh, PAM_USER, &user) != PAM_SUCCESS || user == NULL)
+		goto out;
+	optt_log_escape(a.user, sizeof(a.user), user, 0);
+	if (load_profile(&a, &conf, &p, &err) != OPTT_OK || pam_optt_session_close(pamh, p, user, &err) != OPTT_OK)
+		warn_state(&a, "close_session: the session's token was not removed", &err);
+	else if (a.args.debug)
+		pam_syslog(pamh, LOG_DEBUG, "user=%s close_session: done", a.user);
+out:
+	optt_conf_clear(&conf);
+	explicit_bzero(&a, sizeof(a));
+	return PAM_SUCCESS;
 }

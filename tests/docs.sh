@@ -60,7 +60,7 @@ like "optt.conf(5) names the configured system file" "$(mandoc -T utf8 "$M/optt.
 like "git-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/git-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-git-helper"
 like "docker-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/docker-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-docker-helper"
 like "pam_optt(8) FILES: the configured state directories" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$localstatedir/lib/optt/offline/"
-like "... and run directory" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$runstatedir/optt/session/UID/"
+like "... and run directory" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$runstatedir/optt/session/UID@PROFILE"
 
 # the outcome table: each row on one line, with either renderer
 for r in mandoc groff; do

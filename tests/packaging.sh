@@ -58,6 +58,10 @@ like "libpam-optt: the module in Debian's PAM directory" "$c" " \\./usr/lib/$(dp
 unlike "libpam-optt: no .la" "$c" ".la"
 like "libpam-optt: the pam-auth-update profile" "$c" ' \./usr/share/pam-configs/optt$'
 like "libpam-optt: pam_optt(8)" "$c" 'man8/pam_optt\.8\.gz$'
+like "libpam-optt: a tmpfiles.d entry for run_dir (SPEC §19)" "$c" ' \./usr/lib/tmpfiles\.d/libpam-optt\.conf$'
+dpkg-deb --fsys-tarfile "$DEB_PAM" | tar -xOf - ./usr/lib/tmpfiles.d/libpam-optt.conf >"$W/tmpfiles.shipped" 2>/dev/null
+like "... /run/optt, root's, 0711" "$(grep -v '^#' "$W/tmpfiles.shipped")" '^d /run/optt 0711 root root -$'
+like "libpam-optt: /var/lib/optt" "$c" ' \./var/lib/optt/$'
 c=$(dpkg -c "$DEB_AUTH")
 for f in usr/bin/optt-token usr/bin/git-credential-optt usr/bin/docker-credential-optt \
 	usr/libexec/optt-auth/optt-git-helper usr/libexec/optt-auth/optt-docker-helper \

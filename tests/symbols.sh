@@ -8,7 +8,7 @@ need nm readelf
 MOD="$OPTT_TOP_BUILDDIR/pam_module/.libs/pam_optt.so"
 [ -f "$MOD" ] || { not_ok "pam_optt.so is built"; t_done; }
 syms=$(nm -D --defined-only "$MOD" | awk '{print $3}' | sort | tr '\n' ' ')
-is "exported symbols are exactly pam_sm_*" "$syms" "pam_sm_acct_mgmt pam_sm_authenticate pam_sm_setcred "
+is "exported symbols are exactly pam_sm_*" "$syms" "pam_sm_acct_mgmt pam_sm_authenticate pam_sm_close_session pam_sm_open_session pam_sm_setcred "
 needed=$(readelf -d "$MOD" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 unlike "no libsecret in NEEDED" "$needed" libsecret
 unlike "no GLib in NEEDED" "$needed" libglib

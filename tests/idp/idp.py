@@ -23,10 +23,16 @@ Test control, on the same server under /_ctl/ (never counted):
                                            or expired
   POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
                                            &discovery_issuer=URL
+                                           &discovery_token_endpoint=URL
+                                           &refresh_lifetime=S (refresh_expires_in)
+  POST /_ctl/account?user=U[&password=P]   the account's password changes (none
+                                           given: disabled, no password works)
 RFC 8628 device grant: POST /rfc/device (counter rfc_device), polled at
 /rfc/token (counters device_poll, device_too_fast for polls sooner than the
 interval, device_token); the token response carries an id_token with
-preferred_username.  OIDC discovery: GET /rfc/.well-known/openid-configuration
+preferred_username (faults idtoken_iss, idtoken_aud, idtoken_exp, taken
+at endpoint device_id_token, make it another issuer's, another client's,
+or expired).  OIDC discovery: GET /rfc/.well-known/openid-configuration
 (counter discovery).  An account with "mfa": true has its password grant
 answered interaction_required.
 
@@ -54,11 +60,14 @@ import threading
 import time
 import urllib.parse
 
-FAULTS = {"500", "503", "429", "404", "slow", "latency", "malformed", "noaccess",
+FAULTS = {"500", "502", "503", "504", "429", "404", "slow", "latency", "malformed", "noaccess",
           "emptyaccess", "nonobject", "html", "big", "redirect", "close", "reset",
           "wrongca", "wronghost", "invalid_client", "expires_negative",
           "expires_string", "expires_huge", "expires_garbage", "expires_zero",
-          "forge_error", "jwt_exp_min", "jwt_exp_huge", "expiredate_far"}
+          "forge_error", "jwt_exp_min", "jwt_exp_huge", "expiredate_far",
+          "idtoken_iss", "idtoken_aud", "idtoken_exp"}
+# faults that change the device grant's ID token instead of the answer
+IDTOKEN_FAULTS = {"idtoken_iss", "idtoken_aud", "idtoken_exp"}
 
 LOCK = threading.Lock()
 # Tests reach /_ctl/ under this TLS server name (curl --resolve), so TLS
@@ -85,6 +94,8 @@ class State:
         self.device_expires = 300
         self.slow_down = 0        # answer slow_down to this many next polls
         self.discovery_issuer = None
+        self.discovery_token_endpoint = None
+        self.refresh_lifetime = None  # refresh_expires_in of the grants that follow
 
     def count(self, name, total=False):
         with LOCK:
@@ -253,7 +264,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if m == "latency":
             time.sleep(f["delay"])
             return False
-        if m in ("500", "503", "429", "404"):
+        if m in IDTOKEN_FAULTS:
+            return False  # device_poll takes it
+        if m in ("500", "502", "503", "504", "429", "404"):
             self.send_json(int(m), {"error": "server_error"} if m != "404" else {"error": "not_found"})
         elif m == "slow":
             time.sleep(f["delay"])
@@ -324,7 +337,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             base = "https://%s/rfc" % self.headers.get("Host", "127.0.0.1")
             return self.send_json(200, {
                 "issuer": self.server.state.discovery_issuer or base,
-                "token_endpoint": base + "/token",
+                "token_endpoint": self.server.state.discovery_token_endpoint or base + "/token",
                 "authorization_endpoint": base + "/authorize",
                 "device_authorization_endpoint": base + "/device",
                 "grant_types_supported": ["authorization_code", "client_credentials", "password",
@@ -409,8 +422,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     setattr(st, k, int(self.one(q, k)))
             if self.one(q, "discovery_issuer") is not None:
                 st.discovery_issuer = self.one(q, "discovery_issuer") or None
+            if self.one(q, "discovery_token_endpoint") is not None:
+                st.discovery_token_endpoint = self.one(q, "discovery_token_endpoint") or None
+            if self.one(q, "refresh_lifetime") is not None:
+                st.refresh_lifetime = int(self.one(q, "refresh_lifetime")) or None
             if self.one(q, "lifetime") is not None:
                 st.lifetime = int(self.one(q, "lifetime"))
+            return self.send_json(200, {"ok": True})
+        if path == "/_ctl/account":
+            # the provider changes an account's password (or disables it: no
+            # password works): the old one is then rejected
+            a = st.account_named(self.one(q, "user") or "")
+            if a is None:
+                return self.send_json(404, {"error": "no such account"})
+            with LOCK:
+                a["password"] = self.one(q, "password") or secrets.token_hex(16)
             return self.send_json(200, {"ok": True})
         if path == "/_ctl/revoke":
             what = self.one(q, "what") or "all"
@@ -508,9 +534,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             at, rt, _ = st.issue(u, b[0] if b else "optt-anonymous", "optt",
                                  extra=dict(a.get("claims", {}), authorities=["INSTITUTE"]))
             st.count("optt_password")
-            return self.send_json(200, {"access_token": at, "token_type": "bearer",
-                                        "refresh_token": rt, "expires_in": st.lifetime - 1,
-                                        "scope": "read write", "jti": secrets.token_hex(8)})
+            obj = {"access_token": at, "token_type": "bearer", "refresh_token": rt,
+                   "expires_in": st.lifetime - 1, "scope": "read write", "jti": secrets.token_hex(8)}
+            if st.refresh_lifetime:
+                obj["refresh_expires_in"] = st.refresh_lifetime
+            return self.send_json(200, obj)
         if gt == "refresh_token":
             r = st.use_refresh(self.one(q, "refresh_token") or "", "optt", None)
             if r is None:
@@ -654,6 +682,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         obj = {"access_token": at, "token_type": "Bearer", "expires_in": st.lifetime}
         if rt:
             obj["refresh_token"] = rt
+            if st.refresh_lifetime:
+                obj["refresh_expires_in"] = st.refresh_lifetime
         self.send_json(200, obj)
 
     # --- RFC 8628 device authorization grant -------------------------------
@@ -710,8 +740,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         a = st.account_named(user) or {}
         at, rt, _ = st.issue(user, cid, "oauth2", extra=a.get("claims", {}))
         now = int(time.time())
-        idt = st.jwt({"iss": "https://%s/rfc" % self.headers.get("Host", "127.0.0.1"), "sub": user,
-                      "aud": cid, "exp": now + 300, "iat": now, "preferred_username": user})
+        claims = {"iss": "https://%s/rfc" % self.headers.get("Host", "127.0.0.1"), "sub": user,
+                  "aud": cid, "exp": now + 300, "iat": now, "preferred_username": user}
+        f = st.take_fault("device_id_token")
+        if f is not None and f["mode"] in IDTOKEN_FAULTS:  # an ID token that is not for us
+            claims.update({"idtoken_iss": {"iss": "https://evil.invalid/rfc"},
+                           "idtoken_aud": {"aud": ["someone-else"]},
+                           "idtoken_exp": {"exp": now - 60}}[f["mode"]])
+        idt = st.jwt(claims)
         st.count("device_token")
         self.send_json(200, {"access_token": at, "token_type": "Bearer", "expires_in": st.lifetime,
                              "refresh_token": rt, "id_token": idt})

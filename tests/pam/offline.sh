@@ -66,12 +66,22 @@ expect "IdP back: online success" off alice alice-pw-3141 PAM_SUCCESS 1 success
 idp_ctl "fault?mode=503"
 expect "... which lifts the lock" off alice alice-pw-3141 PAM_SUCCESS 1 offline-success
 
-# --- a rejection deletes the verifier at once
+# --- SPEC §19: a rejection deletes the verifier only if the rejected
+# password is the one it holds (changed at the provider, account disabled)
 idp_ctl "fault?mode=none"
 expect "IdP up, wrong password" off alice wrong-pw-4 PAM_AUTH_ERR 1 rejected
-[ -e "$VER" ] && not_ok "a rejection deletes the verifier" || ok "a rejection deletes the verifier"
+[ -f "$VER" ] && ok "a wrong password's rejection leaves the verifier" ||
+	not_ok "a wrong password's rejection leaves the verifier"
+idp_ctl "fault?mode=503"
+expect "... which still serves while unavailable" off alice alice-pw-3141 PAM_SUCCESS 1 offline-success
+idp_ctl "fault?mode=none"
+idp_ctl "account?user=alice&password=alice-new-pw-2718"
+expect "the provider rejects the old password" off alice alice-pw-3141 PAM_AUTH_ERR 1 rejected
+[ -e "$VER" ] && not_ok "... which deletes the verifier that holds it" ||
+	ok "... which deletes the verifier that holds it"
 idp_ctl "fault?mode=503"
 expect "then unavailable: no offline login" off alice alice-pw-3141 PAM_AUTHINFO_UNAVAIL 1 unavailable
+idp_ctl "account?user=alice&password=alice-pw-3141"
 
 # --- too old, other claims, other profile: not used
 idp_ctl "fault?mode=none"

@@ -118,3 +118,28 @@ pam_auth() {
 	LOGLINE=$(printf '%s\n' "$SYSLOG" | grep 'outcome=' | tail -1)
 	REQS=$(($(idp_count total) - n0))
 }
+
+# device_login SERVICE USER [APPROVE-AS|deny|expire|none] [ANSWER]: pamtester
+# in the background answering the prompt with ANSWER (default: Enter);
+# sets CODE (pamtester's verdict), OUT (its output), REQS, LOGLINE
+device_login() {
+	n0=$(idp_count total)
+	: >"$T_DIR/pt.out" # (the wait below must not read the last login's output)
+	printf '%s\n' "${4:-}" | pam_env pamtester -v "$1" "$2" authenticate >"$T_DIR/pt.out" 2>&1 &
+	pid=$!
+	i=0
+	until grep -q 'enter the code\|pamtester: \(Auth\|succ\|Perm\)' "$T_DIR/pt.out" || [ $i -gt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	case "${3:-none}" in
+	none) ;;
+	deny | expire) idp_ctl "device?action=$3" ;;
+	*) idp_ctl "device?action=approve&user=$3" ;;
+	esac
+	wait "$pid"
+	OUT=$(cat "$T_DIR/pt.out")
+	CODE=$(printf '%s\n' "$OUT" | sed -n 's/^pamtester: //p' | tail -1)
+	REQS=$(($(idp_count total) - n0))
+	LOGLINE=$(printf '%s\n' "$OUT" | sed -n 's/.*SYSLOG([0-9]*): //p' | grep 'outcome=' | tail -1)
+}

@@ -5,7 +5,10 @@
 # and XDG_RUNTIME_DIR a login session has - answer it with no prompt and
 # no IdP request: optt-token get, a real git clone through the helper, the
 # docker helper; the keyring backend takes it too.  Nobody else can read
-# it; logout removes it; offline and failed logins leave none.
+# it, the user has no directory to write into (SPEC §19); a claim empties
+# it, logout too, and the session that made it removes it at close; it is
+# never claimed for another user name or after its refresh token expired;
+# offline and failed logins leave none.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 need setpriv useradd userdel pamtester git stat
@@ -30,15 +33,19 @@ chmod 755 "$T_DIR/idp"
 pam_conf
 pam_service sess "auth required @optt session_token" "account required pam_permit.so" \
 	"session required pam_permit.so"
+pam_service sessclose "auth required @optt session_token" "account required pam_permit.so" \
+	"session optional @optt session_token"
 pam_service nosess "auth required @optt" "account required pam_permit.so" "session required pam_permit.so"
-SDIR="$PAM_STATE/run/session/$SUID"
-HANDOFF="$SDIR/optt@$SUSER.json"
+HANDOFF="$PAM_STATE/run/session/$SUID@optt"
 
-# login SERVICE PASSWORD: pamtester authenticate open_session; sets RC, REQS
+# login SERVICE PASSWORD [PAMTESTER-OPERATION...]: pamtester (by default
+# authenticate open_session); sets RC, REQS
 login() {
 	n0=$(idp_count total)
-	printf '%s\n' "$2" | pam_env pamtester -v "$1" "$SUSER" authenticate open_session \
-		>"$T_DIR/pamtester.out" 2>&1
+	svc=$1 pw=$2
+	shift 2
+	[ $# -gt 0 ] || set -- authenticate open_session
+	printf '%s\n' "$pw" | pam_env pamtester -v "$svc" "$SUSER" "$@" >"$T_DIR/pamtester.out" 2>&1
 	RC=$?
 	REQS=$(($(idp_count total) - n0))
 }
@@ -84,7 +91,7 @@ as_user git config --global "credential.http://127.0.0.1:$GPORT.helper" optt
 # --- without session_token: nothing is handed over
 login nosess sess-pw-2236
 is "login without session_token: PAM_SUCCESS" "$RC" 0
-[ -e "$SDIR" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
+[ -e "$HANDOFF" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
 
 # --- a failed login leaves none either
 login sess wrong-pw-1
@@ -98,8 +105,12 @@ is "... one request (the password grant)" "$REQS" 1
 AT=$(issued access_token)
 RT=$(issued refresh_token)
 is "session directory: root's, 711" "$(stat -c '%u %a' "$PAM_STATE/run/session" 2>&1)" "0 711"
-is "the user's directory: the user's, 700" "$(stat -c '%u %a' "$SDIR" 2>&1)" "$SUID 700"
 is "the hand-off: the user's, 600" "$(stat -c '%u %a' "$HANDOFF" 2>&1)" "$SUID 600"
+is "no directory under run_dir is the user's" "$(find "$PAM_STATE/run" -type d -user "$SUSER" | wc -l)" 0
+if setpriv --reuid="$SUSER" --regid="$(id -g "$SUSER")" --clear-groups touch "$PAM_STATE/run/session/x" 2>/dev/null ||
+	setpriv --reuid="$SUSER" --regid="$(id -g "$SUSER")" --clear-groups touch "$PAM_STATE/run/x" 2>/dev/null; then
+	not_ok "the user cannot create files under run_dir"
+else ok "the user cannot create files under run_dir"; fi
 h=$(cat "$HANDOFF" 2>/dev/null)
 like "... holds the access token" "$h" "$AT"
 like "... and the refresh token" "$h" "$RT"
@@ -116,8 +127,8 @@ as_user_run "$OPTT_TOKEN" get optt
 is "optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
-[ -e "$HANDOFF" ] && not_ok "... which took the hand-off into its cache" ||
-	ok "... which took the hand-off into its cache"
+[ -s "$HANDOFF" ] && not_ok "... which took the hand-off into its cache (and emptied it)" ||
+	ok "... which took the hand-off into its cache (and emptied it)"
 [ -f "$UR/optt/optt@$SUSER.json" ] && ok "... the file cache in XDG_RUNTIME_DIR holds it" ||
 	not_ok "... the file cache in XDG_RUNTIME_DIR holds it" "$(ls -la "$UR/optt" 2>&1)"
 as_user_run env GIT_TERMINAL_PROMPT=0 timeout 60 git clone -q "http://127.0.0.1:$GPORT/repo.git" "$UH/clone"
@@ -143,10 +154,10 @@ idp_ctl "config?lifetime=3600"
 
 # --- logout removes it, claimed or not
 login sess sess-pw-2236
-[ -f "$HANDOFF" ] && ok "a new login's hand-off" || not_ok "a new login's hand-off"
+[ -s "$HANDOFF" ] && ok "a new login's hand-off" || not_ok "a new login's hand-off"
 as_user_run "$OPTT_TOKEN" logout optt
 is "optt-token logout: exit 0" "$RC" 0
-[ -e "$HANDOFF" ] && not_ok "... removes the hand-off" || ok "... removes the hand-off"
+[ -s "$HANDOFF" ] && not_ok "... empties the hand-off" || ok "... empties the hand-off"
 [ -e "$UR/optt/optt@$SUSER.json" ] && not_ok "... and the cached record" || ok "... and the cached record"
 as_user_run "$OPTT_TOKEN" get optt
 [ "$RC" != 0 ] && ok "after logout, get has no token" || not_ok "after logout, get has no token" "$OUT"
@@ -188,7 +199,7 @@ is "keyring backend: optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
 like "... the keyring now holds the record" "$(cat "$UH/stored" 2>/dev/null)" "$AT"
-[ -e "$HANDOFF" ] && not_ok "... the hand-off is gone" || ok "... the hand-off is gone"
+[ -s "$HANDOFF" ] && not_ok "... the hand-off is emptied" || ok "... the hand-off is emptied"
 ucache file
 
 # --- an offline login hands nothing over
@@ -199,19 +210,56 @@ as_user_run "$OPTT_TOKEN" logout optt
 idp_ctl "fault?mode=503"
 login sessoff sess-pw-2236
 is "offline login: exit 0" "$RC" 0
-[ -e "$HANDOFF" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
+[ -s "$HANDOFF" ] && not_ok "... leaves no hand-off" || ok "... leaves no hand-off"
 idp_ctl "fault?mode=none"
 
-# --- a user directory that is not the user's is not written into
-rm -rf "$SDIR"
-mkdir -m 700 "$SDIR"
+# --- SPEC §19: the session that made the record removes it at close; a
+# close of another session leaves it
 login sess sess-pw-2236
-is "user directory owned by root: the login still succeeds" "$RC" 0
-[ -e "$HANDOFF" ] && not_ok "... but nothing is written there" || ok "... but nothing is written there"
-rm -rf "$SDIR"
-ln -s "$UH" "$SDIR"
+[ -s "$HANDOFF" ] && ok "a login's hand-off, its session still open" || not_ok "a login's hand-off, its session still open"
+login sessclose "" open_session close_session
+is "another session's open/close: exit 0" "$RC" 0
+[ -s "$HANDOFF" ] && ok "... leaves that record" || not_ok "... leaves that record" "$(cat "$T_DIR/pamtester.out")"
+login sessclose sess-pw-2236 authenticate open_session close_session
+is "a login whose session closes: exit 0" "$RC" 0
+[ -e "$HANDOFF" ] && not_ok "... its record is removed at close_session" "$(cat "$T_DIR/pamtester.out")" ||
+	ok "... its record is removed at close_session"
 login sess sess-pw-2236
-[ -e "$UH/optt@$SUSER.json" ] && not_ok "a symbolic link in its place is not followed" ||
+as_user_run "$OPTT_TOKEN" get optt
+login sessclose "" open_session close_session
+[ -e "$HANDOFF" ] && not_ok "a claimed (empty) record is removed by any close" || ok "a claimed (empty) record is removed by any close"
+
+# --- SPEC §19: made for this user name, not only this UID (a later
+# account that reuses the UID gets nothing)
+as_user_run "$OPTT_TOKEN" logout optt # (the cache holds nothing either)
+login sess sess-pw-2236
+sed -i "1s/\"user\":\"$SUSER\"/\"user\":\"former-user\"/" "$HANDOFF"
+like "a record made for another name with this UID" "$(head -1 "$HANDOFF")" '"user":"former-user"'
+as_user_run "$OPTT_TOKEN" get optt
+[ "$RC" != 0 ] && ok "... is not claimed" || not_ok "... is not claimed" "$OUT"
+is "... and asks nobody" "$REQS" 0
+[ -s "$HANDOFF" ] && ok "... and is left where it is" || not_ok "... and is left where it is"
+rm -f "$HANDOFF"
+
+# --- SPEC §19: never claimed once its refresh token has expired
+idp_ctl "config?refresh_lifetime=1"
+login sess sess-pw-2236
+until_t=$(head -1 "$HANDOFF" | python3 -c 'import json,sys; print(json.load(sys.stdin)["claim_until"])')
+like "the record's claim_until is the refresh token's expiry" "$until_t" '^[0-9]+$'
+i=0
+until [ "$(date +%s)" -gt "${until_t:-0}" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+as_user_run "$OPTT_TOKEN" get optt
+[ "$RC" != 0 ] && ok "... after it, the record is not claimed" || not_ok "... after it, the record is not claimed" "$OUT"
+is "... and asks nobody" "$REQS" 0
+[ -s "$HANDOFF" ] && not_ok "... and is emptied" || ok "... and is emptied"
+idp_ctl "config?refresh_lifetime=0"
+
+# --- what is in its place is not followed or trusted
+rm -f "$HANDOFF"
+ln -s "$UH/target" "$HANDOFF"
+login sess sess-pw-2236
+[ -e "$UH/target" ] && not_ok "a symbolic link in its place is not followed" ||
 	ok "a symbolic link in its place is not followed"
-rm -f "$SDIR"
+[ -L "$HANDOFF" ] && not_ok "... it is replaced by the record" || ok "... it is replaced by the record"
+rm -f "$HANDOFF"
 t_done
