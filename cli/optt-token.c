@@ -435,7 +435,7 @@ check_pam(struct cli *c, const char *only)
 		       optt_enum_name(OPTT_K_DIALECT, optt_pnum(p, OPTT_K_DIALECT)),
 		       optt_pnum(p, OPTT_K_TIMEOUT),
 		       optt_pset(p, OPTT_K_CAFILE) ? optt_pstr(p, OPTT_K_CAFILE)
-		       : optt_pset(p, OPTT_K_CAPATH) ? optt_pstr(p, OPTT_K_CAPATH) : "the system store",
+		       : optt_pset(p, OPTT_K_CAPATH) ? optt_pstr(p, OPTT_K_CAPATH) : "the system's, " OPTT_SYSTEM_CAPATH,
 		       optt_pset(p, OPTT_K_PROXY) && optt_pstr(p, OPTT_K_PROXY)[0] ? "from the file" : "none");
 		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: " /* -- secret-ok */
 		       "PAM_AUTHINFO_UNAVAIL (or the offline verifier with offline=)\n");

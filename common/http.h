@@ -33,8 +33,8 @@ void optt_grant_ctx_init(struct optt_grant_ctx *ctx);
 
 struct optt_http_opts {
 	long timeout;          /* seconds for the whole request */
-	const char *cafile;    /* NULL: the system store */
-	const char *capath;
+	const char *cafile;    /* NULL with capath NULL: the system's hashed directory */
+	const char *capath;    /* (each set alone means that CA alone) */
 	const char *proxy;     /* NULL: unset; "" : none */
 	int use_env;           /* 1: the process environment applies (https_proxy & co
 	                        * when proxy is unset); 0: hermetic, libcurl and
