@@ -8,6 +8,7 @@
 #ifndef OPTT_JWT_H
 #define OPTT_JWT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* 0 and *ret = exp when the token is a JWT with a numeric exp claim; -1 otherwise. */
@@ -20,5 +21,10 @@ int optt_jwt_claim_holds(const char *token, const char *name, const char *value)
  * (NULL-terminated) that the token has must be a string equal to user.
  * 1 yes; 0 no, or none of the claims present; -1 not a readable JWT. */
 int optt_jwt_user_is(const char *token, const char *const *names, const char *user);
+
+/* SPEC §15's subject of a token: its `sub`, else `user_name` (the first
+ * present decides; a string of printable ASCII only), into out (n bytes).
+ * 1 found; 0 the token has neither (or a bad one); -1 not a readable JWT. */
+int optt_jwt_subject(const char *token, char *out, size_t n);
 
 #endif
