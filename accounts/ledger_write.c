@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -96,6 +97,29 @@ slurp(struct ledger *l, size_t i, struct optt_err *err)
 	return OPTT_OK;
 }
 
+/* temp files of writers that died before their rename: with the lock
+ * held no other writer is between its write and its rename */
+static void
+remove_stale_temps(int dirfd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dirfd);
+	size_t n;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' && n > 4 && strcmp(de->d_name + n - 4, ".tmp") == 0)
+			unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 static enum optt_status
 ledger_open(struct ledger *l, struct optt_err *err)
 {
@@ -106,6 +130,7 @@ ledger_open(struct ledger *l, struct optt_err *err)
 	if ((st = optt_fs_open_rootdir(l->dir, 0755, &l->dirfd, err)) != OPTT_OK ||
 	    (st = optt_privdir_lock(l->dirfd, ".lock", LOCK_WAIT_S, &l->lockfd, err)) != OPTT_OK)
 		return st;
+	remove_stale_temps(l->dirfd);
 	for (i = 0; i < F_COUNT; i++)
 		if ((st = slurp(l, i, err)) != OPTT_OK)
 			return st;
