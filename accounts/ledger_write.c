@@ -245,6 +245,24 @@ copy_without(struct ledger *l, size_t i, const char *name, struct found *f)
 	return 0;
 }
 
+/* Lock and read the ledger, and copy every file to its output without
+ * name (whose own lines go to *ret_f, the caller's to free). */
+static enum optt_status
+ledger_take(struct ledger *l, const char *name, struct found **ret_f, struct optt_err *err)
+{
+	enum optt_status st;
+	size_t i;
+
+	if ((*ret_f = calloc(1, sizeof(**ret_f))) == NULL)
+		return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	if ((st = ledger_open(l, err)) != OPTT_OK)
+		return st;
+	for (i = 0; i < F_COUNT; i++)
+		if (copy_without(l, i, name, *ret_f) != 0)
+			return optt_err_set(err, OPTT_NOMEM, "out of memory");
+	return OPTT_OK;
+}
+
 /* "NAME:PROVIDER:SUBJECT:LAST:CREATED:GROUPS" */
 static int
 put_state(struct optt_buf *b, const char *name, const char *provider, const char *subject, int64_t last,
@@ -291,21 +309,11 @@ optt_ledger_register(const struct optt_acct_paths *p, const struct optt_reg_entr
 	int64_t created;
 	char line[OPTT_LINE_MAX + 64];
 	int n, r;
-	size_t i;
 
 	ledger_init(&l, p->ledger_dir);
 	memset(ret_holder, 0, sizeof(*ret_holder));
-	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+	if ((st = ledger_take(&l, e->name, &f, err)) != OPTT_OK)
 		goto out;
-	}
-	if ((st = ledger_open(&l, err)) != OPTT_OK)
-		goto out;
-	for (i = 0; i < F_COUNT; i++)
-		if (copy_without(&l, i, e->name, f) != 0) {
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-			goto out;
-		}
 	created = e->now;
 	if (f->has_pw) {
 		/* registered: the binding must hold; UID, home and shell stay */
@@ -360,20 +368,10 @@ optt_ledger_forget(const struct optt_acct_paths *p, const char *name, int *ret_f
 	struct ledger l;
 	struct found *f = NULL;
 	enum optt_status st;
-	size_t i;
 
 	ledger_init(&l, p->ledger_dir);
-	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+	if ((st = ledger_take(&l, name, &f, err)) != OPTT_OK)
 		goto out;
-	}
-	if ((st = ledger_open(&l, err)) != OPTT_OK)
-		goto out;
-	for (i = 0; i < F_COUNT; i++)
-		if (copy_without(&l, i, name, f) != 0) {
-			st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-			goto out;
-		}
 	/* anything of the name's in any file: rewrite all three */
 	if (f->has_pw || f->has_st || l.out[F_GROUP].len != l.in[F_GROUP].len)
 		st = ledger_commit(&l, order, err);
