@@ -145,6 +145,18 @@ sed -i 's|^\[profile optt\]|[profile optt]\n|' "$NS/etc-optt/optt.conf"
 printf 'auth required %s config=%s offline=1\n' "$PAM_MOD_PATH" "$NS_CONF" >"$NS/pamdrive.d/offline"
 pam_drive nssu-alpha "$PW" offline
 [ -f "$T_DIR/state/offline/optt@nssu-alpha" ] && ok "an offline verifier exists for nssu-alpha" || not_ok "an offline verifier exists"
+# offline (SPEC §15): a registered user logs in with the provider down, the
+# ledger untouched; a name neither local nor registered has no offline login
+before=$(cat "$NS/ledger/passwd" "$NS/ledger/group" "$NS/ledger/state" | sha256sum)
+idp_ctl "fault?mode=503"
+pam_drive nssu-alpha "$PW" offline
+is "provider down: the registered user logs in offline" "$CODE" PAM_SUCCESS
+pam_drive nssu-alpha wrong-pw offline
+is "... a wrong password offline: PAM_AUTH_ERR" "$CODE" PAM_AUTH_ERR
+pam_drive nssu-offnew "$PW" offline
+is "... a new name: PAM_AUTHINFO_UNAVAIL" "$CODE" PAM_AUTHINFO_UNAVAIL
+is "... the ledger unchanged by all three" "$(cat "$NS/ledger/passwd" "$NS/ledger/group" "$NS/ledger/state" | sha256sum)" "$before"
+idp_ctl "fault?mode=none"
 run in_ns "$OPTT_TOKEN" --config "$NS_CONF" users forget nssu-alpha
 is "users forget: exit 0" "$RC" 0
 unlike "... entry gone" "$(ledger_file passwd)" nssu-alpha

@@ -124,7 +124,8 @@ unlike "... $A is not registered" "$(ledger_file passwd)" "$A:"
 nss_conf "register = yes"
 UC=$(uid_of nssu-console)
 run in_ns timeout 60 python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --when 'assword:' --run /bin/true \
-	--step '' "$PW" --step '$ ' 'echo console-uid=$(id -u) home=$HOME; exit' -- /bin/login nssu-console
+	--step '' "$PW" --step '$ ' 'echo console-uid=$(id -u) home=$HOME; exit' -- \
+	env LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 /bin/login nssu-console
 like "console login (/bin/login on a pty): registered and logged in with the rule's UID" "$OUT" "console-uid=$UC home=/home/nssu-console"
 is "... the ledger has it" "$(ledger_file passwd | grep '^nssu-console:' | cut -d: -f3)" "$UC"
 unlike "sshd's log holds no password" "$(cat "$T_DIR/sshd.log")" "$PW"
