@@ -45,64 +45,82 @@ when(int64_t t, char *buf, size_t n)
 
 /* --- list ------------------------------------------------------------- */
 
-struct row {
-	const struct optt_acct_paths *p;
-	int rows;
+struct last_of {
+	const char *name;
+	int64_t last;
 };
 
 static int
-list_line(void *ctx, const char *line, size_t n)
+last_cb(void *ctx, const char *line, size_t n)
 {
-	struct row *r = ctx;
-	struct optt_pwline e;
-	char name[OPTT_NAME_MAX_TEXT], prov[OPTT_LINE_MAX], sub[OPTT_LINE_MAX], last[32];
-	int64_t t = 0;
+	struct last_of *lo = ctx;
+	struct optt_stline e;
 
-	if (!optt_parse_pwline(line, n, &e))
+	if (!optt_parse_stline(line, n, &e) || !optt_field_is(e.name, lo->name))
 		return 0;
-	memcpy(name, e.name.p, e.name.n);
-	name[e.name.n] = '\0';
-	if (!optt_ledger_binding(r->p, name, prov, sizeof(prov), sub, sizeof(sub)))
-		snprintf(sub, sizeof(sub), "(no state)");
-	{
-		/* the last online login, from the state line */
-		struct optt_stline st;
-		struct optt_lines *l = malloc(sizeof(*l));
-		int fd;
-		const char *sl;
-		size_t sn;
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/state", r->p->ledger_dir);
-		if (l != NULL && (fd = optt_lines_open(path)) >= 0) {
-			optt_lines_fd(l, fd);
-			while (optt_lines_next(l, &sl, &sn) == 1)
-				if (optt_parse_stline(sl, sn, &st) && optt_field_is(st.name, name)) {
-					t = st.last;
-					break;
-				}
-			close(fd);
-		}
-		free(l);
-	}
-	when(t, last, sizeof(last));
-	printf("%-20s %10lu  %-20s %-20s %s\n", name, (unsigned long)e.uid, "-", last, sub);
-	r->rows++;
-	return 0;
+	lo->last = e.last;
+	return 1;
 }
 
+/* The writer keeps passwd and state in the same order (each rewrite drops
+ * a name's lines and appends them at the end of both), so the list reads
+ * them side by side and looks a state line up only when they disagree. */
 static int
 users_list(const struct optt_acct_paths *p)
 {
-	struct row r = { p, 0 };
+	struct optt_lines *pl = malloc(sizeof(*pl)), *sl = malloc(sizeof(*sl));
+	struct optt_pwline e;
+	struct optt_stline st;
+	const char *line, *sline;
+	char path[4096], name[OPTT_NAME_MAX_TEXT], prov[OPTT_LINE_MAX], sub[OPTT_LINE_MAX], last[32];
+	size_t n, sn;
+	int pfd = -1, sfd = -1, rows = 0, rc = 0, have_st;
 
 	printf("%-20s %10s  %-20s %-20s %s\n", "NAME", "UID", "GROUPS", "LAST ONLINE LOGIN", "SUBJECT");
-	if (optt_scan_in(p->ledger_dir, "passwd", list_line, &r) != 0 && errno != ENOENT) {
-		fprintf(stderr, "optt: %s/passwd: cannot read: %s\n", p->ledger_dir, strerror(errno));
-		return 3;
+	snprintf(path, sizeof(path), "%s/passwd", p->ledger_dir);
+	if (pl == NULL || sl == NULL || ((pfd = optt_lines_open(path)) < 0 && errno != ENOENT)) {
+		fprintf(stderr, "optt: %s: cannot read: %s\n", path, strerror(errno));
+		rc = 3;
+		goto out;
 	}
-	fprintf(stderr, "optt: %d registered user%s (%s)\n", r.rows, r.rows == 1 ? "" : "s", p->ledger_dir);
-	return 0;
+	snprintf(path, sizeof(path), "%s/state", p->ledger_dir);
+	sfd = optt_lines_open(path);
+	optt_lines_fd(pl, pfd);
+	optt_lines_fd(sl, sfd);
+	while (pfd >= 0 && optt_lines_next(pl, &line, &n) == 1) {
+		if (!optt_parse_pwline(line, n, &e))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)e.name.n, e.name.p);
+		have_st = 0;
+		while (sfd >= 0 && optt_lines_next(sl, &sline, &sn) == 1)
+			if (optt_parse_stline(sline, sn, &st)) {
+				have_st = optt_field_is(st.name, name);
+				break;
+			}
+		if (have_st) {
+			when(st.last, last, sizeof(last));
+			if (optt_field_decode(st.subject, sub, sizeof(sub)) == (size_t)-1)
+				snprintf(sub, sizeof(sub), "(unreadable)");
+		} else {
+			struct last_of lo = { name, 0 };
+
+			optt_scan_in(p->ledger_dir, "state", last_cb, &lo);
+			when(lo.last, last, sizeof(last));
+			if (!optt_ledger_binding(p, name, prov, sizeof(prov), sub, sizeof(sub)))
+				snprintf(sub, sizeof(sub), "(no state)");
+		}
+		printf("%-20s %10lu  %-20s %-20s %s\n", name, (unsigned long)e.uid, "-", last, sub);
+		rows++;
+	}
+	fprintf(stderr, "optt: %d registered user%s (%s)\n", rows, rows == 1 ? "" : "s", p->ledger_dir);
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (sfd >= 0)
+		close(sfd);
+	free(pl);
+	free(sl);
+	return rc;
 }
 
 /* --- show ------------------------------------------------------------- */

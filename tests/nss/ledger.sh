@@ -111,17 +111,18 @@ unset NS_LEDGER
 like "users show of an unregistered colliding name says who holds the UID" \
 	"$(in_ns "$OPTT_TOKEN" --config "$NS_CONF" users show "$B" 2>&1)" "held by: the registered user '$A'"
 
-# --- many at once: 50 names, and 10 logins of one name
-nss_conf "register = yes"
+# --- many at once: 50 names, and 10 logins of one name (a generous
+# timeout: 60 TLS logins at once on two CPUs)
+NS_TIMEOUT=60 nss_conf "register = yes"
 i=0 pids=""
 while [ $i -lt 50 ]; do
-	(pam_drive "nssu-m$i" "$PW"; echo "$CODE" >"$T_DIR/m$i.code") &
+	(PD_TAG=m$i pam_drive "nssu-m$i" "$PW"; echo "$CODE" >"$T_DIR/m$i.code") &
 	pids="$pids $!"
 	i=$((i + 1))
 done
 j=0
 while [ $j -lt 10 ]; do
-	(pam_drive nssu-same "$PW"; echo "$CODE" >"$T_DIR/s$j.code") &
+	(PD_TAG=s$j pam_drive nssu-same "$PW"; echo "$CODE" >"$T_DIR/s$j.code") &
 	pids="$pids $!"
 	j=$((j + 1))
 done

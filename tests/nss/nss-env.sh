@@ -80,7 +80,7 @@ nss_conf() {
 	cat >"$NS/etc-optt/optt.conf" <<EOC
 [defaults]
 cafile = $IDP_CA
-timeout = 5
+timeout = ${NS_TIMEOUT:-5}
 offline_dir = $T_DIR/state/offline
 run_dir = $T_DIR/state/run
 
@@ -109,7 +109,8 @@ uid_of() {
 # pam_drive USER PASSWORD [SERVICE]: one authentication through real libpam
 # (tests/pam/pamdrive with --confdir, no wrapper) inside the namespace, with
 # the system's NSS and our module; sets CODE, LOGLINE, REQS.  Services live
-# in $NS/pamdrive.d (pam_optt with config= the compiled-in file).
+# in $NS/pamdrive.d (pam_optt with config= the compiled-in file).  Logins
+# run at once set PD_TAG apart.
 PAMDRIVE="$OPTT_TOP_BUILDDIR/tests/pam/pamdrive"
 mkdir -p "$NS/pamdrive.d"
 printf 'auth required %s config=%s\n' "$PAM_MOD_PATH" "$NS_CONF" >"$NS/pamdrive.d/optt"
@@ -118,7 +119,7 @@ NS_PRELOAD=""
 pam_drive() {
 	n0=$(idp_count total)
 	printf '%s' "$2" | in_ns env LD_PRELOAD="$NS_PRELOAD" ASAN_OPTIONS=detect_leaks=0 \
-		"$PAMDRIVE" --confdir "$NS/pamdrive.d" "${3:-optt}" "$1" >"$T_DIR/pd.out" 2>"$T_DIR/pd.err"
-	CODE=$(cut -d' ' -f1 "$T_DIR/pd.out")
+		"$PAMDRIVE" --confdir "$NS/pamdrive.d" "${3:-optt}" "$1" >"$T_DIR/pd.${PD_TAG:-0}.out" 2>"$T_DIR/pd.${PD_TAG:-0}.err"
+	CODE=$(cut -d' ' -f1 "$T_DIR/pd.${PD_TAG:-0}.out")
 	REQS=$(($(idp_count total) - n0))
 }
