@@ -21,6 +21,7 @@
 
 #include "cli/redirect.h"
 #include "cli/setup.h"
+#include "cli/users.h"
 #include "common/discovery.h"
 #include "common/http.h"
 #include "common/optt.h"
@@ -453,6 +454,7 @@ check_pam(struct cli *c, const char *only)
 			c->conf_path);
 		return 2;
 	}
+	optt_cli_users_check(&c->conf); /* warnings only: exit 0 (SPEC §15) */
 	fprintf(stderr, "optt: configuration OK for pam_optt: %s\n", c->conf_path);
 	return 0;
 }
@@ -517,6 +519,13 @@ cmd_setup(struct cli *c, int argc, char **argv)
 	return is_git ? optt_setup_git(p, c->undo) : optt_setup_docker(p, c->undo, c->authfile);
 }
 
+/* users list|show|forget (SPEC §15): root's, over the ledger pam_optt writes */
+static int
+cmd_users(struct cli *c, int argc, char **argv)
+{
+	return optt_cli_users(&c->conf, argc, argv);
+}
+
 static const struct command {
 	const char *name;
 	int (*fn)(struct cli *, int, char **);
@@ -528,6 +537,7 @@ static const struct command {
 	{ "logout", cmd_logout, "" },
 	{ "check-config", cmd_check_config, "PO" },
 	{ "setup", cmd_setup, "UA" },
+	{ "users", cmd_users, "" },
 };
 
 static void
@@ -552,6 +562,9 @@ help(void)
 	       "  setup docker [PROFILE] [--undo] [--authfile PATH]\n"
 	       "                     add (remove) credHelpers HOST: optt in ~/.docker/config.json\n"
 	       "                     (and in PATH or $REGISTRY_AUTH_FILE)\n"
+	       "  users list | users show NAME | users forget NAME\n"
+	       "                     the user ledger of pam_optt and libnss_optt (root; the file\n"
+	       "                     of check-config --pam)\n"
 	       "\n"
 	       "options: --config PATH, -v/--verbose, --help, --version\n"
 	       "exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable, 4 bad response\n");
@@ -655,7 +668,7 @@ main(int argc, char **argv)
 		}
 	}
 	c.log.fn = c.verbose ? optt_log_stderr : NULL;
-	if (c.pam) {
+	if (c.pam || cmd->fn == cmd_users) {
 		/* the PAM module's rules: its file only, root's, no user file */
 		c.conf_path = c.config != NULL ? c.config : SYSCONFDIR "/optt/optt.conf";
 		st = optt_conf_load_file(&c.conf, c.conf_path, OPTT_CONF_PAM, &err);

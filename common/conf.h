@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "accounts/users.h"
 #include "common/status.h"
 
 enum optt_key {
@@ -79,6 +80,8 @@ struct optt_conf {
 	char *sources[OPTT_CONF_MAX_SOURCES];
 	int source_found[OPTT_CONF_MAX_SOURCES];
 	size_t nsources;
+	/* [users] (SPEC §15): the accounts tier's table, checked by finish */
+	struct optt_users users;
 };
 
 enum {

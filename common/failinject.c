@@ -18,9 +18,14 @@
 #undef strndup
 #undef write
 #undef read
+#undef fsync
+#undef renameat
 
-static unsigned long alloc_nth, write_nth, read_nth, curl_nth, allocs, writes, reads, curls;
-static int configured, hit;
+#include <signal.h>
+
+static unsigned long alloc_nth, write_nth, read_nth, curl_nth, fsync_nth, rename_nth, allocs, writes, reads,
+	curls, fsyncs, renames;
+static int configured, hit, kill_mode;
 
 static void
 configure_once(void)
@@ -37,6 +42,9 @@ configure_once(void)
 	write_nth = w ? strtoul(w, NULL, 10) : 0;
 	read_nth = r ? strtoul(r, NULL, 10) : 0;
 	curl_nth = c ? strtoul(c, NULL, 10) : 0;
+	fsync_nth = getenv("OPTT_FAIL_FSYNC") ? strtoul(getenv("OPTT_FAIL_FSYNC"), NULL, 10) : 0;
+	rename_nth = getenv("OPTT_FAIL_RENAME") ? strtoul(getenv("OPTT_FAIL_RENAME"), NULL, 10) : 0;
+	kill_mode = getenv("OPTT_FAIL_KILL") != NULL;
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 }
 
@@ -62,7 +70,8 @@ report(void)
 	if (f == NULL || (fd = open(f, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
 		return;
 	n = hit ? snprintf(line, sizeof(line), "hit\n")
-		: snprintf(line, sizeof(line), "unreached %lu %lu %lu %lu\n", allocs, writes, reads, curls);
+		: snprintf(line, sizeof(line), "unreached %lu %lu %lu %lu %lu %lu\n", allocs, writes, reads, curls,
+			   fsyncs, renames);
 	if (write(fd, line, (size_t)n) < 0) {
 		/* nothing to do */
 	}
@@ -101,10 +110,19 @@ optt_fi_strndup(const char *s, size_t n)
 
 static int nth_event(const unsigned long *nth, unsigned long *counter);
 
+/* a crash in the middle of a file's replacement (OPTT_FAIL_KILL) */
+static void
+maybe_kill(void)
+{
+	if (kill_mode)
+		raise(SIGKILL);
+}
+
 ssize_t
 optt_fi_write(int fd, const void *p, size_t n)
 {
 	if (nth_event(&write_nth, &writes)) {
+		maybe_kill();
 		errno = EIO;
 		return -1;
 	}
@@ -138,4 +156,26 @@ int
 optt_fi_curl(void)
 {
 	return nth_event(&curl_nth, &curls);
+}
+
+int
+optt_fi_fsync(int fd)
+{
+	if (nth_event(&fsync_nth, &fsyncs)) {
+		maybe_kill();
+		errno = EIO;
+		return -1;
+	}
+	return fsync(fd);
+}
+
+int
+optt_fi_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	if (nth_event(&rename_nth, &renames)) {
+		maybe_kill();
+		errno = EIO;
+		return -1;
+	}
+	return renameat(olddirfd, oldpath, newdirfd, newpath);
 }

@@ -10,6 +10,10 @@
  *   OPTT_FAIL_WRITE=N   the Nth write() fails with EIO
  *   OPTT_FAIL_READ=N    the Nth read() fails with EIO
  *   OPTT_FAIL_CURL=N    the Nth libcurl call of common/http.c fails
+ *   OPTT_FAIL_FSYNC=N   the Nth fsync() fails with EIO
+ *   OPTT_FAIL_RENAME=N  the Nth renameat() fails with EIO
+ *   OPTT_FAIL_KILL=1    the Nth write, fsync or renameat kills the process
+ *                       (SIGKILL) instead: a crash in the middle of it
  *   OPTT_FAIL_REPORT=F  at exit: "hit" or "unreached ALLOCS WRITES READS CURLS"
  *
  * Never part of a normal build.
@@ -20,6 +24,7 @@
 #include "config.h" /* _GNU_SOURCE before the first system header */
 
 #include <malloc.h> /* declares malloc and kin again: before the macros */
+#include <stdio.h>  /* renameat */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,8 @@ char *optt_fi_strdup(const char *s);
 char *optt_fi_strndup(const char *s, size_t n);
 ssize_t optt_fi_write(int fd, const void *p, size_t n);
 ssize_t optt_fi_read(int fd, void *p, size_t n);
+int optt_fi_fsync(int fd);
+int optt_fi_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 /* 1 when this libcurl call is to fail (OPTT_FI_CURL() in common/http.c) */
 int optt_fi_curl(void);
 #define OPTT_FI_CURL() optt_fi_curl()
@@ -43,6 +50,8 @@ int optt_fi_curl(void);
 #undef strndup
 #undef write
 #undef read
+#undef fsync
+#undef renameat
 #define malloc(n) optt_fi_malloc(n)
 #define calloc(a, b) optt_fi_calloc((a), (b))
 #define realloc(p, n) optt_fi_realloc((p), (n))
@@ -50,5 +59,7 @@ int optt_fi_curl(void);
 #define strndup(s, n) optt_fi_strndup((s), (n))
 #define write(fd, p, n) optt_fi_write((fd), (p), (n))
 #define read(fd, p, n) optt_fi_read((fd), (p), (n))
+#define fsync(fd) optt_fi_fsync(fd)
+#define renameat(a, b, c, d) optt_fi_renameat((a), (b), (c), (d))
 
 #endif

@@ -170,3 +170,33 @@ bad:
 	optt_json_free(&o);
 	return -1;
 }
+
+int
+optt_jwt_subject(const char *token, char *out, size_t n)
+{
+	static const char *const names[] = { "sub", "user_name" };
+	struct json_object *o = payload(token), *v;
+	const char *s;
+	size_t i, len, j;
+	int r = 0;
+
+	if (o == NULL)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (!json_object_object_get_ex(o, names[i], &v))
+			continue;
+		if (json_object_is_type(v, json_type_string)) {
+			s = json_object_get_string(v);
+			len = (size_t)json_object_get_string_len(v);
+			for (j = 0; j < len && s[j] >= 0x20 && s[j] < 0x7f; j++)
+				;
+			if (j == len && len > 0 && len < n) {
+				memcpy(out, s, len + 1);
+				r = 1;
+			}
+		}
+		break;
+	}
+	optt_json_free(&o);
+	return r;
+}

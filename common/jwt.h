@@ -9,6 +9,7 @@
 #ifndef OPTT_JWT_H
 #define OPTT_JWT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* 0 and *ret = exp when the token is a JWT with a numeric exp claim; -1 otherwise. */
@@ -30,5 +31,10 @@ int optt_jwt_user_is(const char *token, const char *const *names, const char *us
  * phrase ("has expired (exp)"). */
 int optt_jwt_id_token_check(const char *id_token, const char *issuer, const char *client_id, int64_t now,
 			    const char **why);
+
+/* SPEC §15's subject of a token: its `sub`, else `user_name` (the first
+ * present decides; a string of printable ASCII only), into out (n bytes).
+ * 1 found; 0 the token has neither (or a bad one); -1 not a readable JWT. */
+int optt_jwt_subject(const char *token, char *out, size_t n);
 
 #endif

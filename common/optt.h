@@ -11,7 +11,16 @@
  *   docker_helper/  docker-credential-optt -> libopttlookup (else exec:)
  *                   optt-docker-helper   -> libopttuser ... (+ dockerstore.c)
  *
- * The three libraries, by what each may load:
+ *   nss_module/     libnss_optt.so.2     -> accounts/libopttaccounts only
+ *
+ * Below them all, accounts/ (SPEC §15): libopttaccounts, libc and libinih
+ * only - the UID rule, the user ledger's formats, the [users] key table,
+ * the /etc readers, pins, the held-UID rule, the sshd caller check.
+ * libopttcore links it (conf.c parses [users] with its table); it never
+ * links anything above it.  libopttledgerw, the ledger's one writer, is
+ * linked by pam_optt.so and optt-token, never by the NSS module.
+ *
+ * The three token libraries, by what each may load:
  *
  *   libopttcore    status, mem, log, fsutil (trusted files, root's
  *                  state directories), conf, url, http (libcurl,

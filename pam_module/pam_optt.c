@@ -38,6 +38,7 @@
 #include "common/status.h"
 #include "common/token.h"
 #include "pam_module/args.h"
+#include "pam_module/register.h"
 #include "pam_module/session_token.h"
 #include "pam_module/state.h"
 
@@ -59,6 +60,7 @@ struct attempt {
 	const char *outcome;
 	const char *detail;      /* constant text or NULL */
 	char detail_buf[256];
+	struct pam_optt_reg *reg; /* SPEC §15: the user ledger (register.h) */
 };
 
 static void
@@ -86,6 +88,15 @@ decide(struct attempt *a, int code, int prio, const char *outcome)
 	return code;
 }
 
+/* a refusal of register.h's hooks, as a decision */
+static int
+refuse(struct attempt *a, const struct pam_optt_refusal *ref)
+{
+	snprintf(a->detail_buf, sizeof(a->detail_buf), "%s", ref->detail);
+	a->detail = a->detail_buf[0] ? a->detail_buf : NULL;
+	return decide(a, ref->code, ref->prio, ref->outcome);
+}
+
 static int
 status_to_pam(struct attempt *a, enum optt_status st)
 {
@@ -110,32 +121,6 @@ status_to_pam(struct attempt *a, enum optt_status st)
 		break;
 	}
 	return decide(a, PAM_SERVICE_ERR, LOG_ERR, "system-error");
-}
-
-/* 1 user exists, 0 no such user, -1 lookup failed, -2 no memory */
-static int
-nss_lookup(const char *user)
-{
-	struct passwd pw, *res = NULL;
-	size_t size = 16384;
-	char *buf;
-	int r;
-
-	for (;;) {
-		if ((buf = malloc(size)) == NULL)
-			return -2;
-		r = getpwnam_r(user, &pw, buf, size, &res);
-		free(buf);
-		if (r != ERANGE || size >= (1u << 20))
-			break;
-		size *= 4;
-	}
-	if (r == 0)
-		return res != NULL;
-	/* "not found" is reported as 0 with res NULL, or as one of these */
-	if (r == ENOENT || r == ESRCH || r == EBADF || r == EPERM)
-		return 0;
-	return -1;
 }
 
 /* The password: *owned is set when we must wipe and free it. */
@@ -425,6 +410,12 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 	}
 	if (st == OPTT_OK && (st = bind_user(a, p, &tok, user)) == OPTT_OK &&
 	    (st = check_claims(a, tok.access_token)) == OPTT_OK) {
+		struct pam_optt_refusal ref;
+
+		if (pam_optt_reg_after(a->reg, &tok, now, &ref) != 0) {
+			r = refuse(a, &ref);
+			goto out;
+		}
 		a->detail = "by the device grant";
 		optt_err_init(&err);
 		/* no offline verifier: no password was checked (SPEC §11) */
@@ -464,6 +455,9 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	struct optt_err err;
 	struct optt_token tok;
 	struct pam_optt_binding bind;
+	struct pam_optt_who who;
+	struct pam_optt_reg reg;
+	struct pam_optt_refusal ref;
 	const struct optt_profile *p;
 	const char *user = NULL, *bad, *why, *password = NULL;
 	char *owned = NULL;
@@ -495,12 +489,11 @@ authenticate(struct attempt *a, int argc, const char **argv)
 			      "unknown-user");
 	}
 	optt_log_escape(a->user, sizeof(a->user), user, 0);
-	switch (nss_lookup(user)) {
+	/* not found: SPEC §15 decides once the configuration is read */
+	switch (pam_optt_reg_lookup(user, &who)) {
 	case 1:
-		break;
 	case 0:
-		return decide(a, a->args.ignore_unknown_user ? PAM_IGNORE : PAM_USER_UNKNOWN,
-			      LOG_NOTICE, "unknown-user");
+		break;
 	case -2:
 		return decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory");
 	default:
@@ -527,6 +520,13 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		a->detail = a->detail_buf;
 		r = st == OPTT_NOMEM ? decide(a, PAM_BUF_ERR, LOG_CRIT, "out-of-memory")
 				     : decide(a, PAM_SERVICE_ERR, LOG_ERR, "config-error");
+		optt_conf_clear(&conf);
+		return r;
+	}
+	/* SPEC §15 before any request: unknown names, held UIDs, the provider */
+	a->reg = &reg;
+	if (pam_optt_reg_before(&reg, &conf, p, user, &who, a->args.ignore_unknown_user, &ref) != 0) {
+		r = refuse(a, &ref);
 		optt_conf_clear(&conf);
 		return r;
 	}
@@ -572,6 +572,16 @@ authenticate(struct attempt *a, int argc, const char **argv)
 	}
 	if (st == OPTT_OK)
 		st = check_claims(a, tok.access_token);
+	if (st == OPTT_OK && pam_optt_reg_after(&reg, &tok, now, &ref) != 0) {
+		r = refuse(a, &ref); /* subject binding, or the UID taken meanwhile */
+		goto out;
+	}
+	if (st == OPTT_OK && ref.detail[0] != '\0') {
+		char esc[4 * sizeof(ref.detail)];
+
+		optt_log_escape(esc, sizeof(esc), ref.detail, 1);
+		pam_syslog(a->pamh, LOG_WARNING, "user=%s %s", a->user, esc);
+	}
 
 	/* 5. what the answer means for the state of SPEC §11, then classify */
 	if (a->args.offline_days > 0 && (st == OPTT_OK || st == OPTT_UNAVAILABLE)) {

@@ -14,6 +14,9 @@ for page in "$M"/*.[0-9]; do
 done
 keys=$(sed -n 's/^\t\[OPTT_K_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$OPTT_TOP_SRCDIR/common/conf.c")
 [ "$(echo $keys | wc -w)" -ge 20 ] && ok "key table read from common/conf.c" || not_ok "key table read from common/conf.c" "$keys"
+ukeys=$(sed -n 's/^\t\[OPTT_UK_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$OPTT_TOP_SRCDIR/accounts/users.c")
+[ "$(echo $ukeys | wc -w)" -ge 9 ] && ok "[users] key table read from accounts/users.c" || not_ok "[users] key table read" "$ukeys"
+keys="$keys $ukeys"
 page=$(mandoc -T utf8 "$M/optt.conf.5" | col -bx)
 for k in $keys; do
 	like "optt.conf(5) documents $k" "$page" "^ +$k( |$)"
@@ -35,6 +38,9 @@ for a in $args; do
 done
 for c in PAM_SUCCESS PAM_AUTH_ERR PAM_PERM_DENIED PAM_AUTHINFO_UNAVAIL PAM_SERVICE_ERR PAM_BUF_ERR PAM_USER_UNKNOWN PAM_IGNORE; do
 	like "pam_optt(8) documents $c" "$page" "$c"
+done
+for o in $(grep -Eo '"[a-z-]+"' "$OPTT_TOP_SRCDIR/pam_module/register.c" | grep -E 'mismatch|collision|ledger-error' | tr -d '"' | sort -u); do
+	like "pam_optt(8) lists outcome $o" "$page" "$o"
 done
 for o in $(grep -Eo '"[a-z-]+"\);' "$OPTT_TOP_SRCDIR/pam_module/pam_optt.c" | tr -d '");' | sort -u); do
 	case $o in success|rejected|rejected-locally|offline-success|offline-rejected|offline-locked|claim-not-met|unavailable|bad-response|client-error|config-error|bad-argument|unknown-user|no-password|out-of-memory|system-error) like "pam_optt(8) lists outcome $o" "$page" "$o" ;; esac
@@ -60,6 +66,7 @@ like "optt.conf(5) names the configured system file" "$(mandoc -T utf8 "$M/optt.
 like "git-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/git-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-git-helper"
 like "docker-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/docker-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-docker-helper"
 like "pam_optt(8) FILES: the configured state directories" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$localstatedir/lib/optt/offline/"
+like "libnss_optt(8) FILES: the configured ledger" "$(mandoc -T utf8 "$M/libnss_optt.8" | col -bx)" "$localstatedir/lib/optt/users/"
 like "... and run directory" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$runstatedir/optt/session/UID@PROFILE"
 
 # the outcome table: each row on one line, with either renderer

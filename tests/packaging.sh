@@ -16,7 +16,7 @@
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 need git dpkg-buildpackage lintian apt-get dpkg-query pamtester pam-auth-update useradd userdel chpasswd sha256sum
 [ "$(id -u)" = 0 ] || { not_ok "the packaging test runs as root"; t_done; }
-for p in libpam-optt optt-auth; do
+for p in libpam-optt optt-auth libnss-optt; do
 	if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
 		not_ok "$p is not installed before the test (it would be purged): apt-get purge libpam-optt optt-auth"
 		t_done
@@ -28,11 +28,13 @@ PUSER=optt-pkg
 LUSER=optt-pkgloc
 LPW=loc-pw-8282
 auth_sum=$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)
+session_sum=$(sha256sum /etc/pam.d/common-session | cut -d' ' -f1)
+ns_sum=$(sha256sum /etc/nsswitch.conf | cut -d' ' -f1)
 pkg_cleanup() {
 	rm -f "/etc/pam.d/$SVC"
-	if dpkg-query -W -f='${Status}' libpam-optt optt-auth 2>/dev/null | grep -q 'ok installed'; then
+	if dpkg-query -W -f='${Status}' libpam-optt optt-auth libnss-optt 2>/dev/null | grep -q 'ok installed'; then
 		pam-auth-update --package --disable optt >/dev/null 2>&1
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-optt optt-auth >/dev/null 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-optt optt-auth libnss-optt >/dev/null 2>&1
 	fi
 	t_cleanup
 }
@@ -49,6 +51,13 @@ else
 fi
 DEB_PAM=$(ls "$W"/libpam-optt_*.deb 2>/dev/null)
 DEB_AUTH=$(ls "$W"/optt-auth_*.deb 2>/dev/null)
+DEB_NSS=$(ls "$W"/libnss-optt_*.deb 2>/dev/null)
+[ -f "$DEB_NSS" ] && ok "libnss-optt built" || { not_ok "libnss-optt built" "$(ls "$W")"; t_done; }
+c=$(dpkg -c "$DEB_NSS")
+like "libnss-optt: libnss_optt.so.2 in the multiarch library directory" "$c" " \\./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libnss_optt\\.so\\.2$"
+unlike "libnss-optt: no .la, no development symlink" "$c" "libnss_optt.so "
+like "libnss-optt: libnss_optt(8)" "$c" 'man8/libnss_optt\.8\.gz$'
+like "libnss-optt: the pam_mkhomedir profile" "$c" ' \./usr/share/pam-configs/optt-mkhomedir$'
 [ -f "$DEB_PAM" ] && [ -f "$DEB_AUTH" ] && ok "libpam-optt and optt-auth built" ||
 	{ not_ok "libpam-optt and optt-auth built" "$(ls "$W")"; t_done; }
 lint=$(lintian "$W"/*.changes 2>&1 | grep -E '^[EW]: ')
@@ -82,14 +91,19 @@ unlike "optt-auth does not depend on libsecret or GLib" "$(dpkg-deb -f "$DEB_AUT
 like "... it recommends libsecret" "$(dpkg-deb -f "$DEB_AUTH" Recommends)" 'libsecret-1-0 \(>= 0\.20\)'
 
 # --- install
-if DEBIAN_FRONTEND=noninteractive apt-get install -y "$DEB_PAM" "$DEB_AUTH" >"$W/install.log" 2>&1; then
-	ok "apt-get install ./libpam-optt_*.deb ./optt-auth_*.deb"
+if DEBIAN_FRONTEND=noninteractive apt-get install -y "$DEB_PAM" "$DEB_AUTH" "$DEB_NSS" >"$W/install.log" 2>&1; then
+	ok "apt-get install ./libpam-optt_*.deb ./optt-auth_*.deb ./libnss-optt_*.deb"
 else
 	not_ok "apt-get install ./*.deb" "$(tail -20 "$W/install.log")"
 	t_done
 fi
 is "the pam-auth-update profile is not enabled by default (common-auth unchanged)" \
 	"$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)" "$auth_sum"
+like "libnss-optt: optt on the passwd line of /etc/nsswitch.conf" "$(grep '^passwd:' /etc/nsswitch.conf)" ' optt$'
+like "libnss-optt: optt on the group line" "$(grep '^group:' /etc/nsswitch.conf)" ' optt$'
+is "... root is still found" "$(getent passwd root | cut -d: -f1)" root
+is "the mkhomedir profile is not enabled by default (common-session unchanged)" \
+	"$(sha256sum /etc/pam.d/common-session | cut -d' ' -f1)" "$session_sum"
 is "git-credential-optt on PATH is the package's" "$(command -v git-credential-optt)" /usr/bin/git-credential-optt # -- installed-ok
 
 for u in $PUSER $LUSER; do test_user "$u"; done
@@ -113,6 +127,9 @@ token_url = $IDP_URL/oauth2/token/
 client_id = ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5
 client_secret = 8c7f2eb1609125d43e945cee63501dff80c461166ccfe15291
 hosts = 127.0.0.1:$GPORT registry.pkg.test:5000
+
+[users]
+register = yes
 EOC
 chmod 600 /etc/optt/optt.conf
 run optt-token check-config --pam
@@ -127,6 +144,12 @@ like "pamtester, bare pam_optt.so, right password: authenticated" "$out" 'succes
 out=$(printf 'wrong-pw-9\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1)
 like "... wrong password: refused" "$out" 'Authentication failure'
 out=$(printf 'pkg-pw-7373\n' | pamtester "$SVC" "$PUSER" authenticate 2>&1) # (a verifier again, for purge)
+# SPEC §15: a user who exists only at the IdP, registered by the installed
+# module and answered by the installed NSS module
+out=$(printf 'nss-pw-4242\n' | pamtester "$SVC" nssu-pkg authenticate 2>&1)
+like "register = yes: a name only the IdP knows logs in" "$out" 'successfully authenticated'
+like "... and getent passwd finds it through libnss-optt" "$(getent passwd nssu-pkg)" '^nssu-pkg:\*:[0-9]+:[0-9]+::/home/nssu-pkg:/bin/bash$'
+[ -f /var/lib/optt/users/passwd ] && ok "... the ledger is in /var/lib/optt/users" || not_ok "the ledger in /var/lib/optt/users"
 
 # --- the pam-auth-update profile, enabled: OPTT users and local passwords
 pam-auth-update --package --enable optt >/dev/null 2>&1
@@ -156,9 +179,9 @@ out=$(printf 'registry.pkg.test:5000' | docker-credential-optt get 2>&1)
 like "docker-credential-optt get answers the registry" "$out" '"Secret":"[0-9a-f]{20,}"'
 
 # --- purge: nothing left
-dpkg -L libpam-optt optt-auth >"$W/files" 2>/dev/null
-if DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-optt optt-auth >"$W/purge.log" 2>&1; then
-	ok "apt-get purge libpam-optt optt-auth"
+dpkg -L libpam-optt optt-auth libnss-optt >"$W/files" 2>/dev/null
+if DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-optt optt-auth libnss-optt >"$W/purge.log" 2>&1; then
+	ok "apt-get purge libpam-optt optt-auth libnss-optt"
 else
 	not_ok "apt-get purge" "$(tail -20 "$W/purge.log")"
 fi
@@ -169,10 +192,11 @@ while IFS= read -r f; do
 	[ -e "$f" ] && left="$left $f"
 done <"$W/files"
 is "every file the packages installed is gone" "$left" ""
-for d in /etc/optt /usr/libexec/optt-auth /var/lib/optt /run/optt /usr/share/doc/optt-auth /usr/share/doc/libpam-optt; do # -- installed-ok
+for d in /etc/optt /usr/libexec/optt-auth /var/lib/optt /run/optt /usr/share/doc/optt-auth /usr/share/doc/libpam-optt /usr/share/doc/libnss-optt; do # -- installed-ok
 	[ -e "$d" ] && not_ok "$d is gone" || ok "$d is gone"
 done
 is "common-auth as it was" "$(sha256sum /etc/pam.d/common-auth | cut -d' ' -f1)" "$auth_sum"
+is "/etc/nsswitch.conf as it was" "$(sha256sum /etc/nsswitch.conf | cut -d' ' -f1)" "$ns_sum"
 idp_stop
 
 # --- the source install of README.md
@@ -187,10 +211,12 @@ if (cd "$S" && ./autogen.sh && eval "$conf_line" && make -j"$(nproc)" && make in
 else
 	not_ok "the source install" "$(tail -20 "$W/srcinst.log")"
 fi
-for f in "usr/lib/$multi/security/pam_optt.so" etc/optt/optt.conf usr/bin/optt-token usr/bin/git-credential-optt \
+for f in "usr/lib/$multi/security/pam_optt.so" "usr/lib/$multi/libnss_optt.so.2" usr/share/man/man8/libnss_optt.8 etc/optt/optt.conf usr/bin/optt-token usr/bin/git-credential-optt \
 	usr/libexec/optt-auth/optt-git-helper usr/share/man/man8/pam_optt.8; do
 	[ -f "$W/root/$f" ] && ok "source install: /$f" || not_ok "source install: /$f"
 done
+[ -e "$W/root/usr/lib/$multi/libnss_optt.la" ] || [ -e "$W/root/usr/lib/$multi/libnss_optt.so" ] &&
+	not_ok "source install: no libnss_optt.la or .so link" || ok "source install: no libnss_optt.la or .so link"
 [ -e "$W/root/usr/lib/$multi/security/pam_optt.la" ] && not_ok "source install: no pam_optt.la" || # -- installed-ok
 	ok "source install: no pam_optt.la"
 like "source install: the pages name /etc/optt/optt.conf" "$(cat "$W/root/usr/share/man/man5/optt.conf.5")" '/etc/optt/optt\.conf'

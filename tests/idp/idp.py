@@ -96,6 +96,7 @@ class State:
         self.discovery_issuer = None
         self.discovery_token_endpoint = None
         self.refresh_lifetime = None  # refresh_expires_in of the grants that follow
+        self.subjects = {}        # user -> the `sub` its next tokens carry (a recycled name)
 
     def count(self, name, total=False):
         with LOCK:
@@ -118,14 +119,22 @@ class State:
                     self.fault = None
             return dict(f)
 
+    def generated(self, username):
+        """Users that exist only here (SPEC §15 tests): any name with one of
+        the fixture's "generated" prefixes, with that prefix's password."""
+        for g in self.fixture.get("generated", []):
+            if username.startswith(g["prefix"]) and len(username) > len(g["prefix"]):
+                return {"username": username, "password": g["password"], "claims": dict(g.get("claims", {}))}
+        return None
+
     def account_named(self, username):
         for a in self.fixture["accounts"]:
             if a["username"] == username:
                 return a
-        return None
+        return self.generated(username)
 
     def account(self, username, password):
-        for a in self.fixture["accounts"]:
+        for a in self.fixture["accounts"] + ([self.generated(username)] if self.generated(username) else []):
             if a["username"] == username and hmac.compare_digest(a["password"].encode(), password.encode()):
                 return a
         return None
@@ -158,7 +167,7 @@ class State:
         elif opaque:
             at = secrets.token_hex(28)
         else:
-            claims = {"exp": exp, "iat": now, "sub": sub, "user_name": sub,
+            claims = {"exp": exp, "iat": now, "sub": self.subjects.get(sub, sub), "user_name": sub,
                       "client_id": client, "scope": ["read", "write"],
                       "jti": secrets.token_hex(8)}
             claims.update(extra or {})
@@ -416,6 +425,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 else:
                     return self.send_json(400, {"error": "action=approve&user=U, deny or expire"})
             return self.send_json(200, {"ok": True, "user_code": d["user_code"]})
+        if path == "/_ctl/subject":
+            # /_ctl/subject?user=U&sub=S: U's tokens now name subject S (S empty: U again)
+            with LOCK:
+                st.subjects[self.one(q, "user") or ""] = self.one(q, "sub") or self.one(q, "user")
+            return self.send_json(200, {"ok": True})
         if path == "/_ctl/config":
             for k in ("device_interval", "device_expires", "slow_down"):
                 if self.one(q, k) is not None:

@@ -1,0 +1,277 @@
+/*
+ * held.c - local files, pins and the held-UID rule; see held.h.
+ *
+ * Invariants: /etc/passwd and /etc/group are read as files, never through
+ * NSS; a name is never moved to another UID: the rule only says who
+ * holds one.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accounts/held.h"
+#include "accounts/lines.h"
+#include "accounts/uid.h"
+
+void
+optt_acct_paths_default(struct optt_acct_paths *p)
+{
+	p->ledger_dir = optt_users_ledger_dir;
+	p->pins = optt_users_pins;
+	p->passwd = "/etc/passwd";
+	p->group = "/etc/group";
+}
+
+static int
+scan_fd(int fd, optt_line_fn fn, void *ctx)
+{
+	struct optt_lines *l;
+	const char *line;
+	size_t n;
+	int r;
+
+	if (fd < 0)
+		return -1;
+	if ((l = malloc(sizeof(*l))) == NULL) {
+		close(fd);
+		return -1;
+	}
+	optt_lines_fd(l, fd);
+	while ((r = optt_lines_next(l, &line, &n)) == 1)
+		if (fn(ctx, line, n) != 0)
+			break;
+	free(l);
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+int
+optt_scan_path(const char *path, optt_line_fn fn, void *ctx)
+{
+	return scan_fd(optt_lines_open(path), fn, ctx);
+}
+
+int
+optt_scan_in(const char *dir, const char *name, optt_line_fn fn, void *ctx)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	return optt_scan_path(path, fn, ctx);
+}
+
+struct find {
+	const char *name; /* wanted name, or NULL */
+	uint32_t id;      /* wanted id when name is NULL */
+	const char *other; /* the id's holder must not be this name */
+	int found;
+	char holder[OPTT_NAME_MAX_TEXT];
+	uint32_t got;
+};
+
+static void
+note(struct find *f, struct optt_field name, uint32_t id)
+{
+	f->found = 1;
+	f->got = id;
+	memcpy(f->holder, name.p, name.n);
+	f->holder[name.n] = '\0';
+}
+
+/* does this line's name (or id, held by another name) match? */
+static int
+want(struct find *f, struct optt_field name, uint32_t id)
+{
+	if (f->name != NULL)
+		return optt_field_is(name, f->name);
+	return id == f->id && (f->other == NULL || !optt_field_is(name, f->other));
+}
+
+static int
+pw_cb(void *ctx, const char *line, size_t n)
+{
+	struct optt_pwline e;
+
+	if (optt_parse_pwline(line, n, &e) && want(ctx, e.name, e.uid)) {
+		note(ctx, e.name, e.uid);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+gr_cb(void *ctx, const char *line, size_t n)
+{
+	struct optt_grline e;
+
+	if (optt_parse_grline(line, n, &e) && want(ctx, e.name, e.gid)) {
+		note(ctx, e.name, e.gid);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+pin_cb(void *ctx, const char *line, size_t n)
+{
+	struct optt_pinline e;
+
+	if (optt_parse_pinline(line, n, &e) && want(ctx, e.name, e.uid)) {
+		note(ctx, e.name, e.uid);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+find_name(const char *path, optt_line_fn fn, const char *name)
+{
+	struct find f;
+
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	optt_scan_path(path, fn, &f);
+	return f.found;
+}
+
+int
+optt_local_user(const struct optt_acct_paths *p, const char *name)
+{
+	return find_name(p->passwd, pw_cb, name);
+}
+
+int
+optt_local_group(const struct optt_acct_paths *p, const char *name)
+{
+	return find_name(p->group, gr_cb, name);
+}
+
+struct binding {
+	const char *name;
+	char *provider, *subject;
+	size_t pn, sn;
+	int found;
+};
+
+static int
+st_cb(void *ctx, const char *line, size_t n)
+{
+	struct binding *b = ctx;
+	struct optt_stline e;
+
+	if (!optt_parse_stline(line, n, &e) || !optt_field_is(e.name, b->name))
+		return 0;
+	b->found = optt_field_decode(e.provider, b->provider, b->pn) != (size_t)-1 &&
+		   optt_field_decode(e.subject, b->subject, b->sn) != (size_t)-1;
+	return 1;
+}
+
+int
+optt_ledger_binding(const struct optt_acct_paths *p, const char *name, char *provider, size_t pn,
+		    char *subject, size_t sn)
+{
+	struct binding b = { name, provider, subject, pn, sn, 0 };
+
+	optt_scan_in(p->ledger_dir, "state", st_cb, &b);
+	return b.found;
+}
+
+int
+optt_ledger_has(const struct optt_acct_paths *p, const char *name)
+{
+	struct find f;
+
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	optt_scan_in(p->ledger_dir, "passwd", pw_cb, &f);
+	return f.found;
+}
+
+int
+optt_pin_of(const struct optt_acct_paths *p, const char *name, uint32_t *ret)
+{
+	struct find f;
+
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	optt_scan_path(p->pins, pin_cb, &f);
+	if (f.found)
+		*ret = f.got;
+	return f.found;
+}
+
+uint32_t
+optt_uid_for(const struct optt_acct_paths *p, const struct optt_users *u, const char *name, int *ret_pinned)
+{
+	uint32_t uid;
+
+	*ret_pinned = optt_pin_of(p, name, &uid);
+	return *ret_pinned ? uid : optt_uid_rule(name, u->uid_min, u->uid_max);
+}
+
+/* who else has id in one file: 1 and holder */
+static int
+held_in(const char *dir, const char *file, optt_line_fn fn, const char *name, uint32_t id,
+	struct optt_holder *ret, enum optt_holder_kind kind)
+{
+	struct find f;
+
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	f.other = name;
+	if (dir != NULL)
+		optt_scan_in(dir, file, fn, &f);
+	else
+		optt_scan_path(file, fn, &f);
+	if (!f.found)
+		return 0;
+	ret->kind = kind;
+	memcpy(ret->name, f.holder, sizeof(ret->name));
+	return 1;
+}
+
+int
+optt_uid_held(const struct optt_acct_paths *p, const char *name, uint32_t uid, struct optt_holder *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (optt_uid_reserved(uid)) {
+		ret->kind = OPTT_HELD_RESERVED;
+		return 1;
+	}
+	/* a local account holds its UID whatever its name */
+	return held_in(p->ledger_dir, "passwd", pw_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
+	       held_in(p->ledger_dir, "group", gr_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
+	       held_in(NULL, p->pins, pin_cb, name, uid, ret, OPTT_HELD_PIN) ||
+	       held_in(NULL, p->passwd, pw_cb, NULL, uid, ret, OPTT_HELD_PASSWD) ||
+	       held_in(NULL, p->group, gr_cb, NULL, uid, ret, OPTT_HELD_GROUP);
+}
+
+void
+optt_holder_text(const struct optt_acct_paths *p, const struct optt_holder *h, char *out, size_t n)
+{
+	switch (h->kind) {
+	case OPTT_HELD_NONE:
+		snprintf(out, n, "nobody");
+		return;
+	case OPTT_HELD_LEDGER:
+		snprintf(out, n, "the registered user '%s' (%s)", h->name, p->ledger_dir);
+		return;
+	case OPTT_HELD_PIN:
+		snprintf(out, n, "the pin of '%s' (%s)", h->name, p->pins);
+		return;
+	case OPTT_HELD_PASSWD:
+		snprintf(out, n, "the local user '%s' (%s)", h->name, p->passwd);
+		return;
+	case OPTT_HELD_GROUP:
+		snprintf(out, n, "the local group '%s' (%s)", h->name, p->group);
+		return;
+	case OPTT_HELD_RESERVED:
+		snprintf(out, n, "the system (65534, 65535 and 61184-65519 are reserved)");
+		return;
+	}
+}
