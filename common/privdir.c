@@ -181,6 +181,13 @@ enum optt_status
 optt_privdir_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
 		   struct optt_err *err)
 {
+	return optt_privdir_replace(dirfd, dir, name, data, len, 0600, err);
+}
+
+enum optt_status
+optt_privdir_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+		     mode_t mode, struct optt_err *err)
+{
 	struct optt_buf tmp;
 	enum optt_status st = OPTT_OK;
 	char pid[32];
@@ -195,7 +202,7 @@ optt_privdir_write(int dirfd, const char *dir, const char *name, const char *dat
 	}
 	unlinkat(dirfd, tmp.data, 0); /* a stale temp of a dead process with our pid */
 	fd = openat(dirfd, tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fd < 0 || write_all(fd, data, len) != 0 || (mode != 0600 && fchmod(fd, mode) != 0) || fsync(fd) != 0) {
 		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s in %s: %s", name, dir,
 				  strerror(errno));
 		goto out;

@@ -11,6 +11,7 @@
 #define OPTT_PRIVDIR_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "common/log.h"
 #include "common/mem.h"
@@ -41,6 +42,10 @@ enum optt_status optt_privdir_read(int dirfd, const char *name, size_t max,
  * rename (dir names the directory in messages).  OPTT_SYSTEM, OPTT_NOMEM. */
 enum optt_status optt_privdir_write(int dirfd, const char *dir, const char *name,
 				    const char *data, size_t len, struct optt_err *err);
+/* The same with the file's mode (set on the temp file before the rename):
+ * any file the user owns, in any directory (setup kube's kubeconfig). */
+enum optt_status optt_privdir_replace(int dirfd, const char *dir, const char *name, const char *data,
+				      size_t len, mode_t mode, struct optt_err *err);
 
 /* Exclusive flock on the lock file name in dirfd (created 0600, never
  * followed), waiting at most wait_s seconds: OPTT_UNAVAILABLE when it

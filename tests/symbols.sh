@@ -25,7 +25,7 @@ like "BIND_NOW" "$flags" 'NOW'
 like "RELRO" "$(readelf -l "$MOD")" GNU_RELRO
 # the user-side programs load libsecret on first use (common/keyring.h):
 # none of them links it or GLib, so a file-backend run never loads them
-for f in "$OPTT_TOKEN" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" \
+for f in "$OPTT_TOKEN" "$OPTT_TOP_BUILDDIR/cli/optt-cli" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" \
 	"$OPTT_TOP_BUILDDIR/docker_helper/optt-docker-helper"; do
 	unlike "$(basename "$f") does not link libsecret or GLib" \
 		"$(readelf -d "$f" | grep NEEDED)" 'libsecret|libglib|libgio|libgobject'
