@@ -31,6 +31,7 @@
 #include "common/http.h"
 #include "common/optt.h"
 #include "common/pkce.h"
+#include "common/qr.h"
 
 #define REDIRECT_WAIT_S 300
 
@@ -135,17 +136,27 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	return st;
 }
 
-/* The device grant's instructions, on stderr (stdout stays for tokens). */
+/* The device grant's instructions, on stderr (stdout stays for tokens),
+ * with the direct link's QR code when stderr is a terminal (SPEC §18). */
 static enum optt_status
 show_device(void *arg, const struct optt_profile *p, const struct optt_device *d, struct optt_err *err)
 {
+	struct cli *c = arg;
+	struct optt_buf qr;
+	struct optt_err qe;
 	char line[1200];
 
-	(void)arg, (void)err;
+	(void)err;
+	optt_buf_init(&qr, 64 * 1024);
+	optt_err_init(&qe);
 	optt_device_instructions(d, line, sizeof(line));
-	fprintf(stderr, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
-		line, p->name, d->expires_in);
+	if (d->verification_uri_complete != NULL && optt_qr_wanted(STDERR_FILENO) &&
+	    optt_qr_draw(d->verification_uri_complete, &qr, &qe) != OPTT_OK)
+		optt_debug(&c->log, "no QR code: %s", qe.msg);
+	fprintf(stderr, "optt: %s\n%soptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
+		line, qr.data != NULL ? qr.data : "", p->name, d->expires_in);
 	fflush(stderr);
+	optt_buf_clear(&qr);
 	OPTT_WIPE(line, sizeof(line));
 	return OPTT_OK;
 }
@@ -228,6 +239,7 @@ cmd_login(struct cli *c, int argc, char **argv)
 		break;
 	case OPTT_GRANT_DEVICE:
 		ob.show_device = show_device; /* then it waits; Ctrl-C leaves the cache as it was */
+		ob.arg = c;
 		break;
 	case OPTT_GRANT_CLIENT_CREDENTIALS:
 		break;

@@ -13,14 +13,7 @@
 need python3 strace
 idp_start
 write_conf
-cat >>"$OPTT_CONFIG" <<EOC
-
-[profile dev]
-grant = device
-token_url = $IDP_URL/rfc/token
-device_authorization_url = $IDP_URL/rfc/device
-client_id = rfc-public
-EOC
+device_profile dev >>"$OPTT_CONFIG"
 V1='client.authentication.k8s.io/v1'
 V1B='client.authentication.k8s.io/v1beta1'
 # check_cred DESC JSON API TOKEN EXPECTED-EXPIRY-EPOCH: the ExecCredential's fields
