@@ -165,10 +165,9 @@ is_null(const struct doc *d, size_t i)
 }
 
 /* The value of the mapping at m under the scalar key; 0 when none (the
- * stream's first event is never a value).  *ret_key, if not NULL, gets
- * the key's index. */
+ * stream's first event is never a value). */
 static size_t
-map_get(const struct doc *d, size_t m, const char *key, size_t *ret_key)
+map_get(const struct doc *d, size_t m, const char *key)
 {
 	size_t j, v;
 
@@ -176,11 +175,8 @@ map_get(const struct doc *d, size_t m, const char *key, size_t *ret_key)
 		return 0;
 	for (j = m + 1; j < d->n && d->ev[j].type != YAML_MAPPING_END_EVENT; j = node_end(d, v) + 1) {
 		v = node_end(d, j) + 1;
-		if (is_scalar(d, j, key)) {
-			if (ret_key != NULL)
-				*ret_key = j;
+		if (is_scalar(d, j, key))
 			return v;
-		}
 	}
 	return 0;
 }
@@ -193,7 +189,7 @@ seq_find(const struct doc *d, size_t s, const char *name, size_t *ret_count)
 
 	for (j = s + 1; j < d->n && d->ev[j].type != YAML_SEQUENCE_END_EVENT; j = node_end(d, j) + 1) {
 		count++;
-		if (found == 0 && is_scalar(d, map_get(d, j, "name", NULL), name))
+		if (found == 0 && is_scalar(d, map_get(d, j, "name"), name))
 			found = j;
 	}
 	if (ret_count != NULL)
@@ -346,8 +342,8 @@ static enum owner
 user_owner(const struct edit *ed, size_t item)
 {
 	const struct doc *d = &ed->d;
-	size_t x = map_get(d, map_get(d, item, "user", NULL), "exec", NULL);
-	size_t cmd = map_get(d, x, "command", NULL), args = map_get(d, x, "args", NULL), n = 0;
+	size_t x = map_get(d, map_get(d, item, "user"), "exec");
+	size_t cmd = map_get(d, x, "command"), args = map_get(d, x, "args"), n = 0;
 	const char *c, *slash;
 
 	if (cmd == 0 || d->ev[cmd].type != YAML_SCALAR_EVENT || args == 0 ||
@@ -359,8 +355,8 @@ user_owner(const struct edit *ed, size_t item)
 	if (strcmp(slash != NULL ? slash + 1 : c, "optt-token") != 0 || n != 2 || !is_scalar(d, args + 1, "kube") ||
 	    !is_scalar(d, args + 2, ed->profile))
 		return FOREIGN;
-	return is_scalar(d, cmd, ed->command) && is_scalar(d, map_get(d, x, "apiVersion", NULL), EXEC_API) &&
-			       is_scalar(d, map_get(d, x, "interactiveMode", NULL), "IfAvailable")
+	return is_scalar(d, cmd, ed->command) && is_scalar(d, map_get(d, x, "apiVersion"), EXEC_API) &&
+			       is_scalar(d, map_get(d, x, "interactiveMode"), "IfAvailable")
 		       ? OURS
 		       : OURS_STALE;
 }
@@ -370,10 +366,10 @@ static enum owner
 context_owner(const struct edit *ed, size_t item)
 {
 	const struct doc *d = &ed->d;
-	size_t c = map_get(d, item, "context", NULL);
+	size_t c = map_get(d, item, "context");
 
-	return is_scalar(d, map_get(d, c, "cluster", NULL), ed->cluster) &&
-			       is_scalar(d, map_get(d, c, "user", NULL), ed->user) &&
+	return is_scalar(d, map_get(d, c, "cluster"), ed->cluster) &&
+			       is_scalar(d, map_get(d, c, "user"), ed->user) &&
 			       !has_anchor(d, item, node_end(d, item))
 		       ? OURS
 		       : FOREIGN;
@@ -387,7 +383,7 @@ plan_list(struct edit *ed, size_t root, const char *key, const char *name, int u
 	  enum owner (*owner)(const struct edit *, size_t), void (*entry)(struct edit *, struct splice *))
 {
 	struct doc *d = &ed->d;
-	size_t val = map_get(d, root, key, NULL), item = 0, count = 0;
+	size_t val = map_get(d, root, key), item = 0, count = 0;
 	enum owner o = FOREIGN;
 	struct splice *s;
 
@@ -500,15 +496,13 @@ emit(struct edit *ed, struct optt_buf *out)
 static int
 replace(const char *path, const struct optt_buf *out, mode_t mode)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX] = ".";
 	const char *slash = strrchr(path, '/');
 	struct optt_err err;
 	int dirfd, r = 0;
 
 	optt_err_init(&err);
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if ((size_t)(slash - path) < sizeof(dir))
+	if (slash != NULL && (size_t)(slash - path) < sizeof(dir))
 		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "optt: %s: %s\n", dir, strerror(errno));
@@ -605,7 +599,7 @@ optt_setup_kube(const struct optt_profile *p, const char *cluster, const char *u
 		fprintf(stderr, "optt: %s: not a kubeconfig (one YAML document, a mapping)\n", path);
 		goto out;
 	}
-	clusters = map_get(&ed.d, root, "clusters", NULL);
+	clusters = map_get(&ed.d, root, "clusters");
 	if (clusters == 0 || ed.d.ev[clusters].type != YAML_SEQUENCE_START_EVENT ||
 	    seq_find(&ed.d, clusters, cluster, NULL) == 0) {
 		fprintf(stderr, "optt: %s has no cluster '%s' (see: kubectl config get-clusters)\n", path, cluster);

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""ptyrun.py --when TEXT --run PROGRAM [--answer] -- COMMAND...
+"""ptyrun.py [--when TEXT --run PROGRAM [--answer]] [--reply PROMPT ANSWER]... -- COMMAND...
 
 Run COMMAND on a pseudo-terminal, as a user at a shell would.  Once TEXT
 appears in its output, run PROGRAM (e.g. a script that approves a device
 code at the test IdP) and, with --answer, press Enter on the terminal.
+Each --reply, in order: once PROMPT appears (after the previous one),
+type ANSWER and Enter.
 Prints everything the command wrote, exits with its exit status; gives up
 after 90 seconds.  (Not named pty.py: it would shadow the module.)
 """
@@ -15,8 +17,9 @@ import sys
 import time
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--when", required=True)
-ap.add_argument("--run", required=True)
+ap.add_argument("--when")
+ap.add_argument("--run")
+ap.add_argument("--reply", nargs=2, action="append", default=[])
 ap.add_argument("--answer", action="store_true")
 ap.add_argument("command", nargs=argparse.REMAINDER)
 a = ap.parse_args()
@@ -24,7 +27,8 @@ cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(cmd[0], cmd)
-out, done, deadline = b"", False, time.time() + 90
+out, done, deadline = b"", a.when is None, time.time() + 90
+seen = 0  # where the next --reply's prompt is looked for
 while time.time() < deadline:
     try:
         chunk = os.read(fd, 4096)
@@ -33,6 +37,9 @@ while time.time() < deadline:
     if not chunk:
         break
     out += chunk
+    while a.reply and a.reply[0][0].encode() in out[seen:]:
+        seen = out.index(a.reply[0][0].encode(), seen) + len(a.reply[0][0])
+        os.write(fd, a.reply.pop(0)[1].encode() + b"\n")
     if not done and a.when.encode() in out:
         done = True
         subprocess.run([a.run], check=False, stdout=subprocess.DEVNULL)

@@ -8,7 +8,7 @@
 # usable token and interactive false or missing: one line naming the
 # login command, nothing on stdout, exit 1 (3 unavailable), never a
 # prompt even on a terminal; interactive true on a terminal: the device
-# grant's instructions, then the credential.
+# grant's instructions, or user name and password, then the credential.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 need python3 strace
 idp_start
@@ -115,6 +115,19 @@ like "... the instructions were shown" "$OUT" "To log in, open $IDP_URL/rfc/devi
 cred=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^{')
 check_cred "... then the v1 credential" "$cred" "$V1" "$("$OPTT_TOKEN" get dev)" \
 	"$(($(record_expiry dev rfc-public) - 60))"
+
+# ... a password profile: user name and password asked on the terminal
+n=$(idp_count total)
+KUBERNETES_EXEC_INFO="{\"apiVersion\":\"$V1\",\"spec\":{\"interactive\":true}}" \
+	run timeout 60 python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --reply "User name for optt: " alice \
+	--reply "Password for alice@optt: " alice-pw-3141 -- "$OPTT_TOKEN" kube optt
+is "password profile, interactive true, on a terminal: exit 0" "$RC" 0
+like "... asked for the user name, then the password" "$(printf '%s' "$OUT" | tr -d '\r' | tr '\n' ' ')" \
+	'User name for optt: alice Password for alice@optt: '
+unlike "... the password not echoed" "$OUT" "alice-pw-3141"
+cred=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^{')
+check_cred "... then the credential" "$cred" "$V1" "$("$OPTT_TOKEN" get optt)" "$(($(record_expiry optt alice) - 60))"
+is "... one grant" "$(($(idp_count total) - n))" 1
 
 # --- unavailable, unknown profile
 "$OPTT_TOKEN" logout ddi >/dev/null 2>&1
