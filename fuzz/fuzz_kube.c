@@ -2,9 +2,6 @@
  * text; what is accepted is answered with an ExecCredential. */
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli/kubecred.h"
 #include "fuzz/fuzz.h"
 
@@ -16,12 +13,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct optt_token t;
 	struct optt_err err;
 	struct optt_buf out;
-	char *s = malloc(size + 1);
+	char *s = fuzz_str(data, size);
 
 	if (s == NULL)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	memset(&p, 0, sizeof(p));
 	optt_token_init(&t);
 	optt_err_init(&err);
