@@ -1,6 +1,9 @@
 /*
- * optt-token - log in, print a token, show status, log out, check the
- * configuration (SPEC §8).
+ * optt-cli.c - the full optt-token CLI: log in, print a token, show
+ * status, log out, check the configuration (SPEC §8), set git, docker and
+ * kubectl up, and kubectl's credential plugin past a cached token (§18).
+ * The front cli/optt-token.c hands every command to it (installed in
+ * $(libexecdir)/optt-auth); it answers as optt-token.
  *
  * Exit codes: 0 ok, 1 rejected, 2 usage/config error, 3 unavailable,
  * 4 bad response.  Secrets: passwords come from the terminal or stdin
@@ -19,13 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/kubecred.h"
+#include "cli/profile.h"
 #include "cli/redirect.h"
 #include "cli/setup.h"
+#include "cli/setup_kube.h"
 #include "cli/users.h"
 #include "common/discovery.h"
 #include "common/http.h"
 #include "common/optt.h"
 #include "common/pkce.h"
+#include "common/qr.h"
 #include "common/statedir.h"
 
 #define REDIRECT_WAIT_S 300
@@ -43,6 +50,8 @@ struct cli {
 	int offline;      /* check-config --offline: no discovery request */
 	int undo;         /* setup --undo */
 	const char *authfile; /* setup docker --authfile */
+	const char *cluster;   /* setup kube --cluster */
+	const char *kube_user; /* setup kube --user */
 	const char *conf_path; /* the file read for --pam */
 };
 
@@ -92,27 +101,11 @@ format_time(int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "%lld", (long long)t);
 }
 
-/* The named profile, or the only one, or "optt".  A miss names the
- * profiles there are and the files read. */
+/* The named profile, or the only one, or "optt" (cli/profile.h). */
 static const struct optt_profile *
 pick_profile(struct cli *c, const char *name, struct optt_err *err)
 {
-	const struct optt_profile *p;
-	char names[160], files[200];
-
-	if (name == NULL && c->conf.nprofiles == 1)
-		return &c->conf.profiles[0];
-	if ((p = optt_conf_profile(&c->conf, name != NULL ? name : "optt")) != NULL)
-		return p;
-	optt_conf_profile_names(&c->conf, names, sizeof(names));
-	optt_conf_sources(&c->conf, files, sizeof(files));
-	if (c->conf.nprofiles == 0)
-		optt_err_set(err, OPTT_CONFIG, "no profile configured (read: %s)", files);
-	else if (name != NULL)
-		optt_err_set(err, OPTT_CONFIG, "no profile '%.64s' (profiles: %s; read: %s)", name, names, files);
-	else
-		optt_err_set(err, OPTT_CONFIG, "several profiles configured: name one of %s", names);
-	return NULL;
+	return optt_cli_profile(&c->conf, name, err);
 }
 
 static enum optt_status
@@ -145,17 +138,27 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 	return st;
 }
 
-/* The device grant's instructions, on stderr (stdout stays for tokens). */
+/* The device grant's instructions, on stderr (stdout stays for tokens),
+ * with the direct link's QR code when stderr is a terminal (SPEC §18). */
 static enum optt_status
 show_device(void *arg, const struct optt_profile *p, const struct optt_device *d, struct optt_err *err)
 {
+	struct cli *c = arg;
+	struct optt_buf qr;
+	struct optt_err qe;
 	char line[1200];
 
-	(void)arg, (void)err;
+	(void)err;
+	optt_buf_init(&qr, 64 * 1024);
+	optt_err_init(&qe);
 	optt_device_instructions(d, line, sizeof(line));
-	fprintf(stderr, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
-		line, p->name, d->expires_in);
+	if (d->verification_uri_complete != NULL && optt_qr_wanted(STDERR_FILENO) &&
+	    optt_qr_draw(d->verification_uri_complete, &qr, &qe) != OPTT_OK)
+		optt_debug(&c->log, "no QR code: %s", qe.msg);
+	fprintf(stderr, "optt: %s\n%soptt: waiting for the approval (profile %s, at most %ld s; Ctrl-C to stop)\n",
+		line, qr.data != NULL ? qr.data : "", p->name, d->expires_in);
 	fflush(stderr);
+	optt_buf_clear(&qr);
 	OPTT_WIPE(line, sizeof(line));
 	return OPTT_OK;
 }
@@ -238,6 +241,7 @@ cmd_login(struct cli *c, int argc, char **argv)
 		break;
 	case OPTT_GRANT_DEVICE:
 		ob.show_device = show_device; /* then it waits; Ctrl-C leaves the cache as it was */
+		ob.arg = c;
 		break;
 	case OPTT_GRANT_CLIENT_CREDENTIALS:
 		break;
@@ -280,6 +284,63 @@ cmd_get(struct cli *c, int argc, char **argv)
 		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the token: %s", strerror(errno));
 out:
 	optt_token_clear(&t);
+	return st == OPTT_OK ? 0 : fail(st, &err);
+}
+
+/* A user name for a password-grant profile that has no cached user. */
+static enum optt_status
+ask_user(void *arg, const struct optt_profile *p, char **ret, struct optt_err *err)
+{
+	char prompt[128];
+
+	(void)arg;
+	snprintf(prompt, sizeof(prompt), "User name for %s: ", p->name);
+	return optt_prompt_tty(prompt, 1, ret, err);
+}
+
+/* kubectl's credential plugin (SPEC §18) past the front's cached token:
+ * refresh or grant as get does, prompting (user name, password, device
+ * instructions) only when kubectl says a user is there
+ * (spec.interactive); else one line naming the login command. */
+static int
+cmd_kube(struct cli *c, int argc, char **argv)
+{
+	struct optt_want w = { &c->log, 1, NULL, NULL, NULL, c, NULL };
+	const struct optt_profile *p = NULL;
+	struct optt_kube_info info;
+	struct optt_token t;
+	struct optt_buf out;
+	struct optt_err err;
+	enum optt_status st;
+
+	optt_token_init(&t);
+	optt_err_init(&err);
+	optt_buf_init(&out, 64 * 1024);
+	if (argc > 1)
+		return usage_error("kube takes at most one profile");
+	if ((st = optt_kube_parse_info(secure_getenv("KUBERNETES_EXEC_INFO"), &info, &err)) != OPTT_OK)
+		goto out;
+	if ((p = pick_profile(c, argc ? argv[0] : NULL, &err)) == NULL) {
+		st = OPTT_CONFIG;
+		goto out;
+	}
+	if (info.interactive) {
+		w.ask_user = ask_user;
+		w.get_password = ask_password;
+		w.show_device = show_device;
+	}
+	if ((st = optt_obtain_for(p, &w, &t, &err)) != OPTT_OK ||
+	    (st = optt_kube_credential(&info, p, &t, &out, &err)) != OPTT_OK)
+		goto out;
+	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the credential: %s", strerror(errno));
+out:
+	optt_buf_clear(&out);
+	optt_token_clear(&t);
+	if (st != OPTT_OK && p != NULL && exit_code(st) == 1 && strstr(err.msg, "optt-token login") == NULL) {
+		fprintf(stderr, "optt: %s; run: optt-token login %s\n", err.msg, p->name);
+		return 1;
+	}
 	return st == OPTT_OK ? 0 : fail(st, &err);
 }
 
@@ -506,16 +567,22 @@ cmd_setup(struct cli *c, int argc, char **argv)
 {
 	const struct optt_profile *p;
 	struct optt_err err;
-	int is_git;
+	int is_git, is_kube;
 
 	optt_err_init(&err);
-	if (argc < 1 || argc > 2 || (strcmp(argv[0], "git") != 0 && strcmp(argv[0], "docker") != 0))
-		return usage_error("setup takes git or docker, then at most one profile");
+	if (argc < 1 || argc > 2 ||
+	    (strcmp(argv[0], "git") != 0 && strcmp(argv[0], "docker") != 0 && strcmp(argv[0], "kube") != 0))
+		return usage_error("setup takes git, docker or kube, then at most one profile");
 	is_git = strcmp(argv[0], "git") == 0;
-	if (is_git && c->authfile != NULL)
+	is_kube = strcmp(argv[0], "kube") == 0;
+	if ((is_git || is_kube) && c->authfile != NULL)
 		return usage_error("--authfile goes with setup docker");
+	if (!is_kube && (c->cluster != NULL || c->kube_user != NULL))
+		return usage_error("--cluster and --user go with setup kube");
 	if ((p = pick_profile(c, argc > 1 ? argv[1] : NULL, &err)) == NULL)
 		return fail(OPTT_CONFIG, &err);
+	if (is_kube)
+		return optt_setup_kube(p, c->cluster, c->kube_user, c->undo);
 	return is_git ? optt_setup_git(p, c->undo) : optt_setup_docker(p, c->undo, c->authfile);
 }
 
@@ -533,10 +600,11 @@ static const struct command {
 } commands[] = {
 	{ "login", cmd_login, "upc" },
 	{ "get", cmd_get, "u" },
+	{ "kube", cmd_kube, "" },
 	{ "status", cmd_status, "" },
 	{ "logout", cmd_logout, "" },
 	{ "check-config", cmd_check_config, "PO" },
-	{ "setup", cmd_setup, "UA" },
+	{ "setup", cmd_setup, "UAkn" },
 	{ "users", cmd_users, "" },
 };
 
@@ -549,6 +617,7 @@ help(void)
 	       "                     run the profile's grant and cache the tokens\n"
 	       "  get [PROFILE] [--username U]\n"
 	       "                     print a valid access token (refreshing as needed)\n"
+	       "  kube [PROFILE]     the kubectl credential plugin: print an ExecCredential\n"
 	       "  status [PROFILE]   show cached tokens (never a secret)\n"
 	       "  logout [PROFILE]   delete cached tokens\n"
 	       "  check-config [--offline]\n"
@@ -562,6 +631,9 @@ help(void)
 	       "  setup docker [PROFILE] [--undo] [--authfile PATH]\n"
 	       "                     add (remove) credHelpers HOST: optt in ~/.docker/config.json\n"
 	       "                     (and in PATH or $REGISTRY_AUTH_FILE)\n"
+	       "  setup kube PROFILE --cluster NAME [--user USER] [--undo]\n"
+	       "                     add (remove) a kubeconfig user running optt-token kube\n"
+	       "                     PROFILE and a context USER@NAME ($KUBECONFIG, ~/.kube/config)\n"
 	       "  users list | users show NAME | users forget NAME\n"
 	       "                     the user ledger of pam_optt and libnss_optt (root; the file\n"
 	       "                     of check-config --pam)\n"
@@ -585,6 +657,8 @@ main(int argc, char **argv)
 		{ "offline", no_argument, NULL, 'O' },
 		{ "undo", no_argument, NULL, 'U' },
 		{ "authfile", required_argument, NULL, 'A' },
+		{ "cluster", required_argument, NULL, 'k' },
+		{ "user", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = NULL;
@@ -655,13 +729,19 @@ main(int argc, char **argv)
 		case 'A':
 			c.authfile = optarg;
 			break;
+		case 'k':
+			c.cluster = optarg;
+			break;
+		case 'n':
+			c.kube_user = optarg;
+			break;
 		case 'C':
 			c.config = optarg;
 			break;
 		default:
 			return usage_error("unknown option");
 		}
-		if (strchr("upcPOUA", ch) != NULL && strchr(cmd->opts, ch) == NULL) {
+		if (strchr("upcPOUAkn", ch) != NULL && strchr(cmd->opts, ch) == NULL) {
 			fprintf(stderr, "optt: %s does not take that option (see optt-token --help)\n",
 				cmd->name);
 			return 2;

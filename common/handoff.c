@@ -40,21 +40,27 @@ optt_handoff_read_stdin(struct optt_buf *b, struct optt_err *err)
 	return st;
 }
 
-static int
-full_path(const char *name, char *out, size_t size)
+int
+optt_handoff_sibling(const char *name, char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			if ((size_t)snprintf(out, size, "%s/%s", self, name) < size && access(out, X_OK) == 0)
-				return 0;
-		}
-	}
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return (size_t)snprintf(out, size, "%s/%s", self, name) < size && access(out, X_OK) == 0 ? 0 : -1;
+}
+
+static int
+full_path(const char *name, char *out, size_t size)
+{
+	if (optt_handoff_sibling(name, out, size) == 0)
+		return 0;
 	return (size_t)snprintf(out, size, "%s/optt-auth/%s", LIBEXECDIR, name) < size ? 0 : -1;
 }
 

@@ -1,5 +1,5 @@
 /*
- * handoff.h - what the two front programs share: read standard input
+ * handoff.h - what the front programs share: read standard input
  * (capped), and hand over to the full helper when the fast path misses.
  *
  * The full helper gets the same arguments and, as its standard input, an
@@ -11,11 +11,17 @@
 #ifndef OPTT_HANDOFF_H
 #define OPTT_HANDOFF_H
 
+#include <stddef.h>
+
 #include "common/mem.h"
 #include "common/status.h"
 
 /* Read all of stdin into b (its cap is the limit): OPTT_CONFIG when over. */
 enum optt_status optt_handoff_read_stdin(struct optt_buf *b, struct optt_err *err);
+
+/* The program NAME in this program's own directory (/proc/self/exe) into
+ * out (size bytes), if it is there and executable: 0, else -1. */
+int optt_handoff_sibling(const char *name, char *out, size_t size);
 
 /* Replace this process with the full helper NAME, its standard input
  * being input (NULL: this process's standard input, unread); returns only

@@ -5,7 +5,9 @@
  * thin wrapper around this core:
  *
  *   pam_module/     pam_optt.so          -> libopttcore
- *   cli/            optt-token           -> libopttuser -> libopttlookup -> libopttcore
+ *   cli/            optt-token           -> libopttlookup (a cached `kube`, else exec:)
+ *                   optt-cli             -> libopttuser -> libopttlookup -> libopttcore
+ *                                           (+ libyaml for setup kube)
  *   git_helper/     git-credential-optt  -> libopttlookup (a cached token, else exec:)
  *                   optt-git-helper      -> libopttuser ...
  *   docker_helper/  docker-credential-optt -> libopttlookup (else exec:)
@@ -30,7 +32,8 @@
  *                  directory's layout), cache_record (the record codec),
  *                  session_record (the session hand-off's place and
  *                  codec); statedir (root's state directories and their
- *                  modes, one table).
+ *                  modes, one table); qr (a device login's QR code:
+ *                  libqrencode dlopened when one is drawn, never linked).
  *                  Safe inside sshd: no GLib, no D-Bus, nothing read from
  *                  the caller's environment when a request is hermetic
  *                  (http.h).  The PAM module links this alone (and
@@ -54,7 +57,8 @@
  *   optt_conf_load_user / optt_conf_load_file, optt_conf_finish (conf.h)
  *       the configuration, checked; optt_conf_profile, ..._for_host
  *   optt_lookup_token (lookup.h)
- *       the front programs: a valid cached token, or OPTT_REJECTED
+ *       the front programs (git, docker, optt-token kube): a valid
+ *       cached token, or OPTT_REJECTED
  *   optt_handoff_exec_full (handoff.h)
  *       ... and on a miss, the full helper with the same input
  *   optt_obtain_for (obtain.h)

@@ -42,8 +42,9 @@ enum optt_status optt_privdir_read(int dirfd, const char *name, size_t max,
  * rename (dir names the directory in messages).  OPTT_SYSTEM, OPTT_NOMEM. */
 enum optt_status optt_privdir_write(int dirfd, const char *dir, const char *name,
 				    const char *data, size_t len, struct optt_err *err);
-/* The same with the file's final mode (the user ledger's passwd and group
- * are 0644, SPEC §15), set before the rename. */
+/* The same with the file's final mode, set on the temp file before the
+ * rename (readers never see it closed to them): the user ledger's passwd
+ * and group are 0644 (SPEC §15); setup kube keeps a kubeconfig's mode. */
 enum optt_status optt_privdir_write_mode(int dirfd, const char *dir, const char *name, const char *data,
 					 size_t len, mode_t mode, struct optt_err *err);
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/optt.h"
+#include "common/qr.h"
 #include "git_helper/gitproto.h"
 
 struct helper {
@@ -81,17 +82,19 @@ ask_password(void *arg, const struct optt_profile *p, const char *username, char
 
 /* The device grant's instructions where git's user sees them: through
  * the askpass program when git has one (its prompt holds them; the answer,
- * Enter, is thrown away), else on the terminal, else on stderr.  Then the
- * core polls. */
+ * Enter, is thrown away), else on the terminal (with the QR code), else on
+ * stderr.  Then the core polls. */
 static enum optt_status
 show_device(void *arg, const struct optt_profile *p, const struct optt_device *d, struct optt_err *err)
 {
 	const char *prog = getenv("GIT_ASKPASS");
 	char line[1200], prompt[1300], *answer = NULL;
 	enum optt_status st = OPTT_OK;
+	struct helper *h = arg;
+	struct optt_buf qr;
+	struct optt_err qe;
 	FILE *tty;
 
-	(void)arg;
 	optt_device_instructions(d, line, sizeof(line));
 	if (prog == NULL || prog[0] == '\0')
 		prog = getenv("SSH_ASKPASS");
@@ -105,11 +108,18 @@ show_device(void *arg, const struct optt_profile *p, const struct optt_device *d
 	}
 	if ((tty = fopen("/dev/tty", "we")) == NULL)
 		tty = stderr;
-	fprintf(tty, "optt: %s\noptt: waiting for the approval (profile %s, at most %ld s)\n", line, p->name,
-		d->expires_in);
+	/* the direct link's QR code on the same stream, when it is a terminal (SPEC §18) */
+	optt_buf_init(&qr, 64 * 1024);
+	optt_err_init(&qe);
+	if (d->verification_uri_complete != NULL && optt_qr_wanted(fileno(tty)) &&
+	    optt_qr_draw(d->verification_uri_complete, &qr, &qe) != OPTT_OK)
+		optt_debug(&h->log, "no QR code: %s", qe.msg);
+	fprintf(tty, "optt: %s\n%soptt: waiting for the approval (profile %s, at most %ld s)\n", line,
+		qr.data != NULL ? qr.data : "", p->name, d->expires_in);
 	fflush(tty);
 	if (tty != stderr)
 		fclose(tty);
+	optt_buf_clear(&qr);
 	OPTT_WIPE(line, sizeof(line));
 	return st;
 }

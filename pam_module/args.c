@@ -120,6 +120,8 @@ pam_optt_parse_args(int argc, const char **argv, struct pam_optt_args *a,
 			a->ignore_unknown_user = 1;
 		} else if (strcmp(s, "session_token") == 0) {
 			a->session_token = 1;
+		} else if (strcmp(s, "qr") == 0) {
+			a->qr = 1;
 		} else if (strncmp(s, "flow=", 5) == 0) {
 			a->flow_password = strcmp(s + 5, "password") == 0 || strcmp(s + 5, "password,device") == 0;
 			a->flow_device = strcmp(s + 5, "device") == 0 || strcmp(s + 5, "password,device") == 0;

@@ -28,6 +28,7 @@ struct pam_optt_args {
 	int session_token;
 	int flow_password;   /* flow= (SPEC §12): password (default), device, password,device */
 	int flow_device;
+	int qr;              /* the device prompt shows the QR code (SPEC §18) */
 	char user_claim[64]; /* "" : preferred_username, then user_name, then sub */
 	struct pam_optt_claim claims[PAM_OPTT_MAX_CLAIMS];
 	size_t nclaims;

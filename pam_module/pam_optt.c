@@ -39,6 +39,7 @@
 #include "common/token.h"
 #include "pam_module/args.h"
 #include "pam_module/register.h"
+#include "pam_module/device_prompt.h"
 #include "pam_module/session_token.h"
 #include "pam_module/state.h"
 
@@ -387,7 +388,7 @@ device_login(struct attempt *a, const struct optt_profile *p, const char *user)
 	if (st == OPTT_OK) {
 		optt_device_instructions(&dev, line, sizeof(line));
 		snprintf(prompt, sizeof(prompt), "%s, then press Enter: ", line);
-		r = pam_prompt(a->pamh, PAM_PROMPT_ECHO_ON, &resp, "%s", prompt);
+		r = pam_optt_device_prompt(a->pamh, &dev, a->args.qr, prompt, &resp);
 		if (resp != NULL) {
 			explicit_bzero(resp, strlen(resp));
 			free(resp);

@@ -5,7 +5,8 @@
 # never a crash, never a leak, never
 # PAM_SUCCESS for a wrong password, never a token printed that the IdP
 # does not hold live, the cache old or new (never torn, never losing its
-# refresh token).
+# refresh token); kubectl's plugin prints a whole live credential or
+# nothing.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 idp_start
@@ -127,6 +128,35 @@ fi_loop helper-allocation allocation helper_alloc
 fi_loop helper-write write helper_write
 fi_loop helper-read read helper_read
 fi_loop helper-curl "libcurl call" helper_curl
+# kubectl's plugin (issue 24): the front's cached answer, and its hand-over
+# to optt-cli (which inherits the injection): a whole live credential or
+# nothing on stdout, never a crash or a leak
+sed -i '/^refresh_margin = /d' "$OPTT_CONFIG"
+"$OPTT_TOKEN" login ddi >/dev/null 2>&1
+kube_check() { # allocation|read, run|verify
+	case $2 in
+	run)
+		case $1 in allocation) var=OPTT_FAIL_ALLOC ;; *) var=OPTT_FAIL_READ ;; esac
+		env "$var=$FI_N" OPTT_FAIL_REPORT="$REP" "$OPTT_TOKEN" kube ddi >"$T_DIR/o" 2>"$T_DIR/e" </dev/null
+		RC=$?
+		OUT=$(cat "$T_DIR/o")
+		ERR=$(cat "$T_DIR/e")
+		;;
+	verify)
+		if [ -n "$OUT" ]; then
+			tok=$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["kind"] == "ExecCredential"; print(d["status"]["token"])' 2>/dev/null)
+			[ "$RC" = 0 ] && [ -n "$tok" ] && live "$tok" ||
+				echo "kube-$1: N=$FI_N: printed something that is not a whole live credential (rc=$RC)" >>"$FAILS"
+		elif [ "$RC" = 0 ]; then
+			echo "kube-$1: N=$FI_N: exit 0 with nothing on stdout" >>"$FAILS"
+		fi
+		;;
+	esac
+}
+kube_alloc() { kube_check allocation "$1"; }
+kube_read() { kube_check read "$1"; }
+fi_loop kube-allocation allocation kube_alloc
+fi_loop kube-read read kube_read
 # the docker helper's credential file: a failed write leaves the old file
 printf '{"ServerURL":"fi.example.com","Username":"u","Secret":"old-secret-1"}' >"$T_DIR/in"
 "$OPTT_TOP_BUILDDIR/docker_helper/optt-docker-helper" store <"$T_DIR/in" >/dev/null 2>&1

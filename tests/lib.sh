@@ -308,6 +308,15 @@ ddi_profile() {
 	for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
 }
 
+# device_profile NAME [KEY=VALUE...]: a device-grant profile block for the
+# IdP's public RFC client, to append to a config
+device_profile() {
+	printf '\n[profile %s]\ngrant = device\ntoken_url = %s/rfc/token\n' "$1" "$IDP_URL"
+	printf 'device_authorization_url = %s/rfc/device\nclient_id = rfc-public\n' "$IDP_URL"
+	shift
+	for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+}
+
 # set_default KEY VALUE: set a key in [defaults] (replacing an earlier one).
 set_default() {
 	sed -i -e "/^$1 = /d" -e "/^\[defaults\]/a $1 = $2" "$OPTT_CONFIG"

@@ -73,7 +73,7 @@ like "... /run/optt, root's, 0711" "$(grep -v '^#' "$W/tmpfiles.shipped")" '^d /
 like "libpam-optt: /var/lib/optt" "$c" ' \./var/lib/optt/$'
 c=$(dpkg -c "$DEB_AUTH")
 for f in usr/bin/optt-token usr/bin/git-credential-optt usr/bin/docker-credential-optt \
-	usr/libexec/optt-auth/optt-git-helper usr/libexec/optt-auth/optt-docker-helper \
+	usr/libexec/optt-auth/optt-git-helper usr/libexec/optt-auth/optt-docker-helper usr/libexec/optt-auth/optt-cli \
 	usr/share/man/man1/optt-token.1.gz usr/share/man/man5/optt.conf.5.gz; do
 	like "optt-auth ships /$f" "$c" " \\./$f\$"
 done
@@ -89,6 +89,9 @@ is "... a conffile" "$(dpkg-deb -I "$DEB_AUTH" conffiles)" /etc/optt/optt.conf
 # headless host installs neither it nor GLib, a desktop gets it by default
 unlike "optt-auth does not depend on libsecret or GLib" "$(dpkg-deb -f "$DEB_AUTH" Depends)" 'libsecret|libglib'
 like "... it recommends libsecret" "$(dpkg-deb -f "$DEB_AUTH" Recommends)" 'libsecret-1-0 \(>= 0\.20\)'
+# libqrencode likewise, loaded when a device login draws a QR code (common/qr.h, issue 24)
+unlike "neither package depends on libqrencode" "$(dpkg-deb -f "$DEB_AUTH" Depends) $(dpkg-deb -f "$DEB_PAM" Depends)" libqrencode
+like "... both recommend it" "$(dpkg-deb -f "$DEB_AUTH" Recommends) $(dpkg-deb -f "$DEB_PAM" Recommends)" 'libqrencode4.* libqrencode4'
 
 # --- install
 if DEBIAN_FRONTEND=noninteractive apt-get install -y "$DEB_PAM" "$DEB_AUTH" "$DEB_NSS" >"$W/install.log" 2>&1; then
@@ -212,7 +215,7 @@ else
 	not_ok "the source install" "$(tail -20 "$W/srcinst.log")"
 fi
 for f in "usr/lib/$multi/security/pam_optt.so" "usr/lib/$multi/libnss_optt.so.2" usr/share/man/man8/libnss_optt.8 etc/optt/optt.conf usr/bin/optt-token usr/bin/git-credential-optt \
-	usr/libexec/optt-auth/optt-git-helper usr/share/man/man8/pam_optt.8; do
+	usr/libexec/optt-auth/optt-git-helper usr/libexec/optt-auth/optt-cli usr/share/man/man8/pam_optt.8; do
 	[ -f "$W/root/$f" ] && ok "source install: /$f" || not_ok "source install: /$f"
 done
 [ -e "$W/root/usr/lib/$multi/libnss_optt.la" ] || [ -e "$W/root/usr/lib/$multi/libnss_optt.so" ] &&

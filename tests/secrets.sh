@@ -117,7 +117,7 @@ victim=$!
 exec 7>"$T_DIR/nb/fifo" # the CLI now waits for the password
 sleep 0.5
 pid=$victim # setpriv and env exec: the same process is now optt-token
-grep -q optt-token "/proc/$pid/cmdline" 2>/dev/null || pid=""
+grep -qaE "optt-(token|cli)" "/proc/$pid/cmdline" 2>/dev/null || pid="" # (the front has become optt-cli)
 if [ -n "$pid" ]; then
 	setpriv --reuid=$U --regid=nogroup --clear-groups cat "/proc/$pid/environ" >/dev/null 2>&1
 	[ $? -ne 0 ] && ok "the CLI is non-dumpable: its own user cannot read /proc/PID/environ" ||

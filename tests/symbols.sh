@@ -14,6 +14,7 @@ unlike "no libsecret in NEEDED" "$needed" libsecret
 unlike "no GLib in NEEDED" "$needed" libglib
 unlike "no GIO in NEEDED" "$needed" libgio
 unlike "no GObject in NEEDED" "$needed" libgobject
+unlike "no libqrencode in NEEDED (loaded only for the qr argument)" "$needed" libqrencode
 like "libcurl in NEEDED" "$needed" 'libcurl'
 like "libpam in NEEDED" "$needed" 'libpam\.so'
 # nothing pulls GLib in indirectly either
@@ -25,10 +26,15 @@ like "BIND_NOW" "$flags" 'NOW'
 like "RELRO" "$(readelf -l "$MOD")" GNU_RELRO
 # the user-side programs load libsecret on first use (common/keyring.h):
 # none of them links it or GLib, so a file-backend run never loads them
-for f in "$OPTT_TOKEN" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" \
+for f in "$OPTT_TOKEN" "$OPTT_TOP_BUILDDIR/cli/optt-cli" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" \
 	"$OPTT_TOP_BUILDDIR/docker_helper/optt-docker-helper"; do
 	unlike "$(basename "$f") does not link libsecret or GLib" \
 		"$(readelf -d "$f" | grep NEEDED)" 'libsecret|libglib|libgio|libgobject'
+done
+# nor libqrencode (loaded when a device login draws a QR code, common/qr.h)
+for f in "$OPTT_TOKEN" "$OPTT_TOP_BUILDDIR/cli/optt-cli" "$OPTT_TOP_BUILDDIR/git_helper/optt-git-helper" \
+	"$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt" "$OPTT_TOP_BUILDDIR/docker_helper/docker-credential-optt"; do
+	unlike "$(basename "$f") does not link libqrencode" "$(readelf -d "$f" | grep NEEDED)" libqrencode
 done
 # secret-tool does link it: the checks above can fail
 need secret-tool

@@ -8,7 +8,8 @@ idp_start
 write_conf
 ddi_profile reg hosts=registry.example.com:5000 >>"$OPTT_CONFIG"
 B=$OPTT_TOP_BUILDDIR
-VG="valgrind -q --num-callers=40 --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
+# (--trace-children: optt-token is a front that execs optt-cli, issue 24)
+VG="valgrind -q --trace-children=yes --num-callers=40 --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes"
 
 vg() { # DESC [--stdin TEXT] CMD...
 	d=$1
@@ -36,6 +37,14 @@ vg "optt-docker-helper get (stored)" --stdin v.example.com $VG "$B/docker_helper
 vg "optt-docker-helper list" $VG "$B/docker_helper/optt-docker-helper" list
 vg "optt-docker-helper erase" --stdin v.example.com $VG "$B/docker_helper/optt-docker-helper" erase
 vg "optt-docker-helper store, bad JSON" --stdin '{"ServerURL":' $VG "$B/docker_helper/optt-docker-helper" store
+# kubectl's plugin (issue 24): the front's cached answer, the full CLI's
+# grant, setup kube and its undo (libyaml events)
+vg "optt-token kube (grant, through the front)" $VG "$OPTT_TOKEN" kube reg
+vg "optt-token kube (front, cached)" $VG "$OPTT_TOKEN" kube reg
+mkdir -p "$HOME/.kube"
+printf 'clusters:\n- name: c\n  cluster: {server: "https://k"}\nusers: null\ncontexts: []\n' >"$HOME/.kube/config"
+vg "optt-token setup kube" $VG "$OPTT_TOKEN" setup kube reg --cluster c
+vg "optt-token setup kube --undo" $VG "$OPTT_TOKEN" setup kube reg --cluster c --undo
 idp_ctl "fault?mode=malformed"
 vg "optt-token login, malformed response" $VG "$OPTT_TOKEN" login ddi
 idp_ctl "fault?mode=none"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The front programs' fast path (issue 7): a still-valid cached token is
-# answered by git-credential-optt / docker-credential-optt alone, without
+# answered by git-credential-optt / docker-credential-optt (and, issue 24,
+# `optt-token kube`) alone, without
 # the full helper and without loading libcurl or libsecret; the keyring
 # backend keeps only the access token (never the refresh token) in a
 # 0600 copy in $XDG_RUNTIME_DIR/optt, dropped on logout and erase.
@@ -9,12 +10,13 @@
 need readelf strace
 GITF="$OPTT_TOP_BUILDDIR/git_helper/git-credential-optt"
 DOCKF="$OPTT_TOP_BUILDDIR/docker_helper/docker-credential-optt"
+TOKF="$OPTT_TOP_BUILDDIR/cli/optt-token"
 idp_start
 write_conf
 ddi_profile reg hosts=registry.example.com:5000 >>"$OPTT_CONFIG"
 sed -i 's/^hosts = git.example.com$/hosts = git.example.com registry.example.com:6000/' "$OPTT_CONFIG"
 
-for f in "$GITF" "$DOCKF"; do
+for f in "$GITF" "$DOCKF" "$TOKF"; do
 	needed=$(readelf -d "$f" | grep NEEDED)
 	unlike "$(basename "$f"): libcurl not loaded" "$needed" libcurl
 	unlike "$(basename "$f"): libsecret not loaded" "$needed" libsecret
@@ -23,9 +25,10 @@ done
 
 # fronts alone in a directory: no full helper to hand over to
 mkdir -p "$T_DIR/alone"
-cp "$GITF" "$DOCKF" "$T_DIR/alone/"
+cp "$GITF" "$DOCKF" "$TOKF" "$T_DIR/alone/"
 G="$T_DIR/alone/git-credential-optt"
 D="$T_DIR/alone/docker-credential-optt"
+K="$T_DIR/alone/optt-token"
 
 for backend in file keyring; do
 	set_default cache "$backend"
@@ -44,6 +47,17 @@ password=$atok
 password_expiry_utc=[0-9]+\$"
 	printf '%s\n' "registry.example.com:6000" | "$D" get >"$T_DIR/o" 2>"$T_DIR/e"
 	like "[$backend] docker front alone, password profile, the one cached user" "$(cat "$T_DIR/o")" "\"Secret\":\"$atok\""
+	"$K" kube reg >"$T_DIR/o" 2>"$T_DIR/e"
+	like "[$backend] optt-token kube alone answers a cached client-credentials token" "$(cat "$T_DIR/o")" \
+		"^\\{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",.*\"token\":\"$tok\"\\}\\}\$"
+	"$K" kube optt >"$T_DIR/o" 2>"$T_DIR/e"
+	like "[$backend] optt-token kube alone, password profile, the one cached user" "$(cat "$T_DIR/o")" "\"token\":\"$atok\""
+	# what the cached kube maps: neither libcurl nor GLib nor libsecret
+	strace -f -qq -e trace=openat,execve -o "$T_DIR/kube.trace" "$TOKF" kube reg >/dev/null 2>&1
+	unlike "[$backend] cached optt-token kube opens no libcurl" "$(cat "$T_DIR/kube.trace")" libcurl
+	unlike "[$backend] ... no GLib" "$(cat "$T_DIR/kube.trace")" libglib
+	unlike "[$backend] ... no libsecret" "$(cat "$T_DIR/kube.trace")" libsecret
+	unlike "[$backend] ... and runs no full CLI" "$(cat "$T_DIR/kube.trace")" optt-cli
 	is "[$backend] no IdP request" "$(idp_count total)" "$n"
 	printf 'protocol=https\nhost=other.example.com\n' | "$G" get >"$T_DIR/o" 2>"$T_DIR/e"
 	is "[$backend] git front alone: an unconfigured host, nothing" "$(cat "$T_DIR/o")$(cat "$T_DIR/e")" ""
@@ -59,6 +73,12 @@ password_expiry_utc=[0-9]+\$"
 		'execve\("[^"]*/optt-auth/optt-docker-helper", '
 	printf '%s\n' "registry.example.com:5000" | "$DOCKF" get >"$T_DIR/o" 2>"$T_DIR/e"
 	like "[$backend] ... which (present) refreshes" "$(cat "$T_DIR/o")" '"Secret":"[0-9a-f]{20,}"'
+	strace -f -qq -e trace=execve -o "$T_DIR/exec.trace" "$K" kube reg >"$T_DIR/o" 2>"$T_DIR/e"
+	like "[$backend] stale token: optt-token kube hands over to the full CLI" "$(cat "$T_DIR/exec.trace")" \
+		'execve\("[^"]*/optt-auth/optt-cli", '
+	"$TOKF" kube reg >"$T_DIR/o" 2>"$T_DIR/e"
+	like "[$backend] ... which (present) answers" "$(cat "$T_DIR/o")" '"token":"[0-9a-f]{20,}"'
+
 	sed -i '/^refresh_margin = /d' "$OPTT_CONFIG"
 done
 

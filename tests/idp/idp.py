@@ -22,7 +22,9 @@ Test control, on the same server under /_ctl/ (never counted):
        /_ctl/device?action=deny|expire      &user_code=C) approved as U, denied,
                                            or expired
   POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
-                                           &discovery_issuer=URL
+                                           &discovery_issuer=URL&device_complete=0|1
+                                           (0: device answers without
+                                           verification_uri_complete)
                                            &discovery_token_endpoint=URL
                                            &refresh_lifetime=S (refresh_expires_in)
   POST /_ctl/account?user=U[&password=P]   the account's password changes (none
@@ -93,6 +95,7 @@ class State:
         self.device_interval = 5
         self.device_expires = 300
         self.slow_down = 0        # answer slow_down to this many next polls
+        self.device_complete = 1  # 0: no verification_uri_complete in device answers
         self.discovery_issuer = None
         self.discovery_token_endpoint = None
         self.refresh_lifetime = None  # refresh_expires_in of the grants that follow
@@ -431,7 +434,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.subjects[self.one(q, "user") or ""] = self.one(q, "sub") or self.one(q, "user")
             return self.send_json(200, {"ok": True})
         if path == "/_ctl/config":
-            for k in ("device_interval", "device_expires", "slow_down"):
+            for k in ("device_interval", "device_expires", "slow_down", "device_complete"):
                 if self.one(q, k) is not None:
                     setattr(st, k, int(self.one(q, k)))
             if self.one(q, "discovery_issuer") is not None:
@@ -717,9 +720,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.devices[dc] = {"user_code": uc, "client": cid, "exp": now + st.device_expires,
                               "interval": st.device_interval, "last": None, "state": "pending",
                               "user": None, "created": now, "scope": self.one(f, "scope")}
-        self.send_json(200, {"device_code": dc, "user_code": uc, "verification_uri": base,
-                             "verification_uri_complete": base + "?user_code=" + uc,
-                             "expires_in": st.device_expires, "interval": st.device_interval})
+        answer = {"device_code": dc, "user_code": uc, "verification_uri": base,
+                  "verification_uri_complete": base + "?user_code=" + uc,
+                  "expires_in": st.device_expires, "interval": st.device_interval}
+        if not st.device_complete:
+            del answer["verification_uri_complete"]
+        self.send_json(200, answer)
 
 
     def device_poll(self, f, cid):

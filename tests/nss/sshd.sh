@@ -112,7 +112,7 @@ exec timeout 60 sshpass -f "$T_DIR/sshpass" ssh -F none -p $PORT -o StrictHostKe
 EOS
 chmod 755 "$T_DIR/register-b"
 run timeout 90 python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --when 'assword:' --run "$T_DIR/register-b" \
-	--step '' "$PW" -- ssh -F none -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	--reply '' "$PW" -- ssh -F none -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 	-o LogLevel=ERROR -o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
 	-o NumberOfPasswordPrompts=1 "$A@127.0.0.1" 'echo ran-as-$(id -u)'
 is "the race: $B registered $U while $A waited at the prompt" "$(ledger_file passwd | grep "^$B:" | cut -d: -f3)" "$U"
@@ -124,7 +124,7 @@ unlike "... $A is not registered" "$(ledger_file passwd)" "$A:"
 nss_conf "register = yes"
 UC=$(uid_of nssu-console)
 run in_ns timeout 60 python3 "$OPTT_TOP_SRCDIR/tests/ptyrun.py" --when 'assword:' --run /bin/true \
-	--step '' "$PW" --step '$ ' 'echo console-uid=$(id -u) home=$HOME; exit' -- \
+	--reply '' "$PW" --reply '$ ' 'echo console-uid=$(id -u) home=$HOME; exit' -- \
 	env LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 /bin/login nssu-console
 like "console login (/bin/login on a pty): registered and logged in with the rule's UID" "$OUT" "console-uid=$UC home=/home/nssu-console"
 is "... the ledger has it" "$(ledger_file passwd | grep '^nssu-console:' | cut -d: -f3)" "$UC"

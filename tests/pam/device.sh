@@ -6,6 +6,7 @@
 # denied and expired codes are PAM_AUTH_ERR.  password,device falls back
 # to the device grant for an empty answer and for a provider that wants
 # more than a password (interaction_required), never for a wrong password.
+# With the argument qr the prompt holds the QR code of the direct link.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 need pamtester
@@ -62,6 +63,25 @@ rm -f "$PAM_STATE/run/session/1000@dev"
 device_login devsess alice bob
 is "binding fails: refused" "$CODE" "Permission denied"
 [ -e "$PAM_STATE/run/session/1000@dev" ] && not_ok "... no token handed over" || ok "... no token handed over"
+
+# --- qr (SPEC §18): the direct link's QR code in the prompt text, above the
+# instructions; libqrencode is loaded only then (tests/symbols.sh: never linked)
+need zbarimg
+pam_service devqr "auth required @optt profile=dev flow=device qr"
+device_login devqr alice alice
+is "flow=device qr: success" "$CODE" "successfully authenticated"
+uri=$(printf '%s' "$OUT" | grep -o '(or open [^)]*' | cut -d' ' -f3)
+like "... the direct link in the prompt" "$uri" 'user_code=[0-9]{4}-[0-9]{4}$'
+is "... and its QR code above the instructions (decoded)" \
+	"$(printf '%s' "$OUT" | python3 "$OPTT_TOP_SRCDIR/tests/qrdecode.py" 2>&1)" "$uri"
+unlike "... never in the log" "$(printf '%s\n' "$OUT" | sed -n 's/.*SYSLOG([0-9]*): //p')" "$(printf '\342\226\210')"
+device_login dev alice alice
+is "without qr: no block in the prompt" "$(printf '%s\n' "$OUT" | grep -c "$(printf '\342\226\210\342\226\210')")" 0
+idp_ctl "config?device_complete=0"
+device_login devqr alice alice
+is "qr, but the provider gives no direct link: success" "$CODE" "successfully authenticated"
+is "... no block" "$(printf '%s\n' "$OUT" | grep -c "$(printf '\342\226\210\342\226\210')")" 0
+idp_ctl "config?device_complete=1"
 
 # --- arguments and configuration
 pam_service bad1 "auth required @optt profile=dev flow=sms"
