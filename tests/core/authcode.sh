@@ -127,6 +127,34 @@ is "pkce = S256 with --code: exit 2" "$RC" 2
 like "... saying why" "$ERR" 'pkce = S256 needs the browser login'
 sed -i '/^pkce = S256$/d' "$OPTT_CONFIG"
 
+# --- an issuer-only authorization_code profile (SPEC §19, issue 20 item 10):
+# authorize_url comes from discovery before the browser is sent anywhere
+cat >>"$OPTT_CONFIG" <<EOC
+
+[profile rfc-code-iss]
+issuer = $IDP_URL/rfc
+grant = authorization_code
+redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb
+client_id = rfc-client
+client_secret = rfc-secret-1414&=+
+EOC
+idp_ctl reset
+login_bg rfc-code-iss
+like "issuer-only code profile: the authorize URL is the discovered one" "$URL" "^$IDP_URL/rfc/authorize\\?response_type=code&client_id=rfc-client"
+is "... browser lands on the listener: 200" "$(browser "$URL")" 200
+wait $LPID
+is "... login exit 0" "$?" 0
+unlike "... no 'authorize_url is not set'" "$(cat "$T_DIR/login.err")" "authorize_url is not set"
+is "... one discovery request for the whole login" "$(idp_count discovery)" 1
+run "$OPTT_TOKEN" get rfc-code-iss
+is "... get: exit 0" "$RC" 0
+# a provider without a discovery document: a clear error at once, no URL
+idp_ctl "fault?mode=404&endpoint=discovery"
+run timeout 20 "$OPTT_TOKEN" login rfc-code-iss
+is "issuer-only code profile, no discovery document: exit 4" "$RC" 4
+like "... saying so" "$ERR" "discovery: no OpenID configuration at $IDP_URL/rfc"
+unlike "... and no browser address printed" "$ERR" "open this address"
+idp_ctl "fault?mode=none"
 # --- the listener (RFC 8252, audit items 2 and 6) -------------------------
 # localhost resolving to both 127.0.0.1 and ::1 (nss_wrapper's hosts file,
 # as Debian's default /etc/hosts has it)
