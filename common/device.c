@@ -187,15 +187,21 @@ optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 
 	memset(&in, 0, sizeof(in));
 	in.device_code = d->device_code;
+	/* err describes how the wait ended, not the device start before it:
+	 * the last poll's HTTP status and error, none for the local limit
+	 * (no answer ended the wait; an authorization_pending is no cause) */
 	for (;;) {
-		if (next > deadline)
+		if (next > deadline) {
+			optt_err_init(err);
 			return optt_err_set(err, OPTT_REJECTED,
 					    "the code was not approved in time (%ld s): run the login again",
 					    limit);
+		}
 		sleep_until(next);
 		optt_err_init(&e);
 		st = optt_grant_run(p, OPTT_OP_DEVICE_POLL, &in, ctx, ret, &e);
 		next = mono() + (double)d->interval;
+		*err = e;
 		if (st == OPTT_OK)
 			return OPTT_OK;
 		if ((st == OPTT_REJECTED || st == OPTT_CLIENT) && strcmp(e.error, "authorization_pending") == 0)
@@ -206,12 +212,12 @@ optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 			optt_debug(ctx->log, "device grant: slow_down, polling every %ld s now", d->interval);
 			continue;
 		}
+		/* (err keeps this poll's status and error; only the line is ours) */
 		if (strcmp(e.error, "access_denied") == 0)
 			return optt_err_set(err, OPTT_REJECTED, "the login was denied at the provider");
 		if (strcmp(e.error, "expired_token") == 0)
 			return optt_err_set(err, OPTT_REJECTED, "the code expired before it was approved: "
 					    "run the login again");
-		*err = e;
 		return st;
 	}
 }

@@ -56,7 +56,9 @@ enum optt_status optt_device_start(const struct optt_profile *p, const struct op
 /* Poll until a token (OPTT_OK), a refusal (OPTT_REJECTED: access_denied,
  * expired_token, or the deadline - the code's lifetime, or max_wait seconds
  * from start when max_wait > 0 - each said plainly), or a failure.  Sleeps
- * the interval before every poll. */
+ * the interval before every poll.  err (also on OPTT_OK) carries the last
+ * poll's HTTP status and provider error, never the device start's; after
+ * the local deadline it has neither (http_status 0, error ""). */
 enum optt_status optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 				  struct optt_device *d, long max_wait, struct optt_token *ret,
 				  struct optt_err *err);
