@@ -39,7 +39,9 @@ void optt_device_clear(struct optt_device *d);
 
 /* Pure: the device authorization response.  Needs device_code, user_code,
  * verification_uri (printable ASCII, no spaces: it goes to a terminal) and
- * a positive expires_in; interval defaults to 5.  Non-200 answers are
+ * a positive expires_in; verification_uri and verification_uri_complete
+ * must be https URLs (SPEC §19: no javascript:, data:, plain http, user
+ * info), else OPTT_BADRESP and nothing to show; interval defaults to 5.  Non-200 answers are
  * classified as token responses are (token.h). */
 enum optt_status optt_device_parse(long http_status, const char *body, size_t len, int64_t now,
 				   struct optt_device *ret, struct optt_err *err);

@@ -23,6 +23,9 @@ Test control, on the same server under /_ctl/ (never counted):
                                            or expired
   POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
                                            &discovery_issuer=URL
+                                           &verification_uri=U&verification_uri_complete=U
+                                           (the device answer's URIs as given; "" restores
+                                           ours, "-" leaves the member out)
 RFC 8628 device grant: POST /rfc/device (counter rfc_device), polled at
 /rfc/token (counters device_poll, device_too_fast for polls sooner than the
 interval, device_token); the token response carries an id_token with
@@ -85,6 +88,8 @@ class State:
         self.device_expires = 300
         self.slow_down = 0        # answer slow_down to this many next polls
         self.discovery_issuer = None
+        self.verification_uri = None           # the device answer's, when set
+        self.verification_uri_complete = None  # ("-": left out)
 
     def count(self, name, total=False):
         with LOCK:
@@ -409,6 +414,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     setattr(st, k, int(self.one(q, k)))
             if self.one(q, "discovery_issuer") is not None:
                 st.discovery_issuer = self.one(q, "discovery_issuer") or None
+            for k in ("verification_uri", "verification_uri_complete"):
+                if self.one(q, k) is not None:
+                    setattr(st, k, self.one(q, k) or None)
             if self.one(q, "lifetime") is not None:
                 st.lifetime = int(self.one(q, "lifetime"))
             return self.send_json(200, {"ok": True})
@@ -673,9 +681,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.devices[dc] = {"user_code": uc, "client": cid, "exp": now + st.device_expires,
                               "interval": st.device_interval, "last": None, "state": "pending",
                               "user": None, "created": now, "scope": self.one(f, "scope")}
-        self.send_json(200, {"device_code": dc, "user_code": uc, "verification_uri": base,
-                             "verification_uri_complete": base + "?user_code=" + uc,
-                             "expires_in": st.device_expires, "interval": st.device_interval})
+        ans = {"device_code": dc, "user_code": uc, "verification_uri": base,
+               "verification_uri_complete": base + "?user_code=" + uc,
+               "expires_in": st.device_expires, "interval": st.device_interval}
+        for k in ("verification_uri", "verification_uri_complete"):
+            v = getattr(st, k)
+            if v == "-":
+                del ans[k]
+            elif v is not None:
+                ans[k] = v
+        self.send_json(200, ans)
 
 
     def device_poll(self, f, cid):

@@ -75,6 +75,18 @@ idp_ctl "config?device_interval=1&device_expires=20"
 device_login sub alice alice
 is "user_claim=sub: approved as the user, success" "$CODE" "successfully authenticated"
 
+# device-code phishing (SPEC §19): a verification URI that is not an https
+# URL fails the login, and nothing reaches the prompt
+for bad in "verification_uri=javascript:alert(1)" "verification_uri_complete=javascript:alert(1)"; do
+	idp_ctl "config?$bad"
+	device_login dev alice none
+	is "$bad: refused (PAM_AUTHINFO_UNAVAIL)" "$CODE" "Authentication service cannot retrieve authentication info"
+	unlike "... nothing shown in the prompt" "$OUT" "enter the code"
+	unlike "... the URI is nowhere in the output" "$OUT" "javascript"
+	like "... logged as a bad response" "$LOGLINE" 'outcome=bad-response.*verification_uri.* not an https URL'
+	idp_ctl "config?verification_uri=&verification_uri_complete="
+done
+
 # --- password,device
 device_login pwdev alice none alice-pw-3141
 is "password,device, the right password: success by the password grant" "$CODE" "successfully authenticated"
