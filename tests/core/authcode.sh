@@ -17,6 +17,26 @@ wait_url() {
 	grep -m1 '^https://' "$1"
 }
 
+# squat FAMILY ADDR: another program holds ADDR:REDIRECT_PORT (30 s at the
+# most); returns once it listens; sets SQUAT (its pid)
+squat() {
+	rm -f "$T_DIR/squat.ready"
+	python3 -c 'import socket, sys, time
+s = socket.socket(getattr(socket, sys.argv[1]))
+if sys.argv[1] == "AF_INET6":
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+else:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], int(sys.argv[3])))
+s.listen(1)
+open(sys.argv[4], "w").close()
+time.sleep(30)' "$1" "$2" "$REDIRECT_PORT" "$T_DIR/squat.ready" &
+	SQUAT=$!
+	T_PIDS="$T_PIDS $SQUAT"
+	i=0
+	until [ -e "$T_DIR/squat.ready" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # browser URL: what a browser does - follow the IdP's redirect to the listener
 browser() {
 	loc=$(idp_curl -o /dev/null -w '%{redirect_url}' "$1") || return 1
@@ -67,13 +87,12 @@ is "expired octorate code token: refreshed, exit 0" "$RC" 0
 is "... by one refresh request" "$(idp_count octo_refresh_ok)" $((n + 1))
 
 # the listener gives up after the wait, and a port in use is a clear error
-python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", '"$REDIRECT_PORT"')); s.listen(1); time.sleep(30)' &
-T_PIDS="$T_PIDS $!"
-sleep 0.5
-run "$OPTT_TOKEN" login rfc-code
+squat AF_INET 127.0.0.1
+run timeout 60 "$OPTT_TOKEN" login rfc-code
 is "redirect port in use: exit 3" "$RC" 3
 like "... saying so" "$ERR" "cannot listen on 127.0.0.1:$REDIRECT_PORT"
-kill $! 2>/dev/null
+kill "$SQUAT" 2>/dev/null
+wait "$SQUAT" 2>/dev/null
 
 # --- PKCE (RFC 7636, audit item 2): the oauth2 dialect sends S256 ----------
 # login_bg PROFILE [ENV...]: start a browser login in the background; sets
@@ -163,16 +182,14 @@ NSSW="LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 [ "${OPTT_SANITIZERS:-no}" = yes ] && NSSW="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so):libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 sed -i "s#^redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb#redirect_uri = http://localhost:$REDIRECT_PORT/cb#" "$OPTT_CONFIG"
 # another local program holds [::1]:PORT: refused, not half-served
-python3 -c 'import socket,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::1", '"$REDIRECT_PORT"')); s.listen(1); time.sleep(30)' &
-squat=$!
-sleep 0.5
+squat AF_INET6 ::1
 t0=$(date +%s)
 run env $NSSW timeout 20 "$OPTT_TOKEN" login rfc-code
 is "localhost redirect, [::1]:PORT held by another program: refused (exit 3)" "$RC" 3
 like "... saying which address" "$ERR" "cannot listen on \[::1\]:$REDIRECT_PORT"
 [ $(($(date +%s) - t0)) -le 5 ] && ok "... at once" || not_ok "... at once"
-kill $squat 2>/dev/null
-wait $squat 2>/dev/null
+kill "$SQUAT" 2>/dev/null
+wait "$SQUAT" 2>/dev/null
 # both addresses served: the browser that tries ::1 first gets the login
 for addr in '[::1]' 127.0.0.1; do
 	login_bg rfc-code $NSSW
@@ -186,12 +203,14 @@ sed -i "s#^redirect_uri = http://localhost:$REDIRECT_PORT/cb#redirect_uri = http
 # slow clients (a byte every second) cannot hold the listener: the real
 # redirect is served while ten of them dribble, within the per-connection bound
 login_bg rfc-code
-python3 - "$REDIRECT_PORT" <<'PY' &
+rm -f "$T_DIR/slow.ready"
+python3 - "$REDIRECT_PORT" "$T_DIR/slow.ready" <<'PY' &
 import socket, sys, time
 socks = []
 for _ in range(10):
     s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
     socks.append(s)
+open(sys.argv[2], "w").close()
 end = time.time() + 25
 while time.time() < end:
     for s in socks:
@@ -202,7 +221,8 @@ while time.time() < end:
     time.sleep(1)
 PY
 slow=$!
-sleep 1
+i=0
+until [ -e "$T_DIR/slow.ready" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 t0=$(date +%s)
 is "ten slow clients: the browser's redirect still lands: 200" "$(browser "$URL")" 200
 wait $LPID
