@@ -5,7 +5,9 @@
 # and XDG_RUNTIME_DIR a login session has - answer it with no prompt and
 # no IdP request: optt-token get, a real git clone through the helper, the
 # docker helper; the keyring backend takes it too.  Nobody else can read
-# it; logout removes it; offline and failed logins leave none.
+# it; logout removes it; offline and failed logins leave none.  The user
+# runs staged copies of the programs (lib.sh's stage_for_users): the build
+# tree may be where the user cannot enter.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 need setpriv useradd userdel pamtester git stat
@@ -18,6 +20,7 @@ sess_cleanup() {
 }
 trap sess_cleanup EXIT
 test_user "$SUSER"
+stage_for_users
 SUID=$(id -u "$SUSER")
 UH="$U_DIR/home" UR="$U_DIR/run"
 mkdir -p "$UH" "$UR"
@@ -42,10 +45,11 @@ login() {
 	RC=$?
 	REQS=$(($(idp_count total) - n0))
 }
-# as_user CMD...: the user's own program, with a login session's environment
+# as_user CMD...: the user's own program, with a login session's
+# environment, from the user's home (the staged programs on PATH)
 as_user() {
 	setpriv --reuid="$SUSER" --regid="$(id -g "$SUSER")" --init-groups \
-		env -i HOME="$UH" XDG_RUNTIME_DIR="$UR" PATH="$OPTT_TOP_BUILDDIR/git_helper:$OPTT_TOP_BUILDDIR/docker_helper:/usr/bin:/bin" \
+		env -i -C "$UH" HOME="$UH" XDG_RUNTIME_DIR="$UR" PATH="$STAGE:/usr/bin:/bin" \
 		ASAN_OPTIONS=detect_leaks=0 "$@"
 }
 # as_user_run CMD...: sets RC, OUT, ERR, REQS
@@ -112,7 +116,7 @@ if setpriv --reuid=nobody --regid=nogroup --clear-groups ls "$PAM_STATE/run/sess
 else ok "another user cannot list the session directory"; fi
 
 # --- the user's programs answer it, no prompt, no request
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 is "optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
@@ -134,7 +138,7 @@ idp_ctl "config?lifetime=30" # inside refresh_margin: due for a refresh at once
 login sess sess-pw-2236
 is "a login whose token is due: exit 0" "$RC" 0
 p0=$(idp_count optt_password)
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 is "optt-token get: exit 0" "$RC" 0
 is "... refreshed: one request" "$REQS" 1
 is "... no password grant" "$(idp_count optt_password)" "$p0"
@@ -144,11 +148,11 @@ idp_ctl "config?lifetime=3600"
 # --- logout removes it, claimed or not
 login sess sess-pw-2236
 [ -f "$HANDOFF" ] && ok "a new login's hand-off" || not_ok "a new login's hand-off"
-as_user_run "$OPTT_TOKEN" logout optt
+as_user_run "$STAGE/optt-token" logout optt
 is "optt-token logout: exit 0" "$RC" 0
 [ -e "$HANDOFF" ] && not_ok "... removes the hand-off" || ok "... removes the hand-off"
 [ -e "$UR/optt/optt@$SUSER.json" ] && not_ok "... and the cached record" || ok "... and the cached record"
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 [ "$RC" != 0 ] && ok "after logout, get has no token" || not_ok "after logout, get has no token" "$OUT"
 is "... and asks nobody" "$REQS" 0
 
@@ -183,7 +187,7 @@ kill $kpid $pid 2>/dev/null
 exit $rc
 EOK
 chmod 755 "$U_DIR/keyring.sh"
-as_user_run sh "$U_DIR/keyring.sh" "$OPTT_TOKEN" get optt
+as_user_run sh "$U_DIR/keyring.sh" "$STAGE/optt-token" get optt
 is "keyring backend: optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
@@ -195,7 +199,7 @@ ucache file
 pam_service sessoff "auth required @optt session_token offline=7" "account required pam_permit.so" \
 	"session required pam_permit.so"
 login sessoff sess-pw-2236
-as_user_run "$OPTT_TOKEN" logout optt
+as_user_run "$STAGE/optt-token" logout optt
 idp_ctl "fault?mode=503"
 login sessoff sess-pw-2236
 is "offline login: exit 0" "$RC" 0
