@@ -229,6 +229,9 @@ cmd_login(struct cli *c, int argc, char **argv)
 			st = (code = optt_strdup(c->code_arg)) ? OPTT_OK : OPTT_NOMEM;
 		else if (optt_pkce_applies(p) && (st = optt_pkce_new(&pkce, &err)) != OPTT_OK)
 			goto out;
+		/* an issuer profile's authorize_url is the discovered one (SPEC §19) */
+		else if ((st = optt_discovery_apply(p, &ob.grant, &err)) != OPTT_OK)
+			goto out;
 		else
 			st = optt_redirect_wait(p, REDIRECT_WAIT_S, pkce.challenge[0] ? pkce.challenge : NULL,
 						&code, &err);

@@ -49,9 +49,11 @@ next_entry(const char **cur, char *one, size_t size)
 /* --- git ------------------------------------------------------------- */
 
 /* Run git with argv; its stdout (at most size - 1 bytes) into out when
- * not NULL.  The exit status, or -1 when git cannot be run. */
+ * not NULL; its stderr to /dev/null when quiet (a refusal we expect and
+ * handle: it is not the user's error).  The exit status, or -1 when git
+ * cannot be run. */
 static int
-git(char *const argv[], char *out, size_t size)
+git_run(char *const argv[], char *out, size_t size, int quiet)
 {
 	char discard[256], *buf = out != NULL ? out : discard;
 	size_t cap = out != NULL ? size - 1 : sizeof(discard), len = 0;
@@ -67,9 +69,13 @@ git(char *const argv[], char *out, size_t size)
 		return -1;
 	}
 	if (pid == 0) {
+		int null;
+
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
+		if (quiet && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0)
+			dup2(null, STDERR_FILENO);
 		execvp("git", argv);
 		_exit(127);
 	}
@@ -92,6 +98,12 @@ git(char *const argv[], char *out, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static int
+git(char *const argv[], char *out, size_t size)
+{
+	return git_run(argv, out, size, 0);
+}
+
 /* whether the newline-separated list holds the line want */
 static int
 has_line(const char *list, const char *want)
@@ -106,7 +118,8 @@ has_line(const char *list, const char *want)
 }
 
 /* After --undo: the section [credential "https://ENTRY"] goes too when
- * nothing else is left in it (git config --unset leaves it empty). */
+ * nothing else is left in it (older git leaves it empty; git 2.39 drops
+ * it itself, and then says "no such section": quietly, it is done). */
 static void
 drop_empty_section(const char *entry)
 {
@@ -122,23 +135,33 @@ drop_empty_section(const char *entry)
 	for (l = list; *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n')
 		if (strncmp(l, section, sl) == 0 && l[sl] == '.')
 			return; /* something else is set there */
-	(void)git((char *const[]){ "git", "config", "--global", "--remove-section", section, NULL }, NULL, 0);
+	(void)git_run((char *const[]){ "git", "config", "--global", "--remove-section", section, NULL }, NULL, 0,
+		      1);
 }
+
+/* The key that says setup set useHttpPath on this URL (git ignores keys it
+ * does not know in a credential section): --undo removes only that one,
+ * never a useHttpPath the user had before. */
+#define ADDED_KEY "optt-added"
+#define ADDED_USEHTTPPATH "useHttpPath"
 
 static int
 git_entry(const char *entry, int undo)
 {
-	char key[700], ukey[700], out[4096];
-	int is_path = strchr(entry, '/') != NULL, r, present;
+	char key[700], ukey[700], akey[700], out[4096];
+	int is_path = strchr(entry, '/') != NULL, r, present, added, done = 0;
 
 	snprintf(key, sizeof(key), "credential.https://%s.helper", entry);
 	snprintf(ukey, sizeof(ukey), "credential.https://%s.useHttpPath", entry);
+	snprintf(akey, sizeof(akey), "credential.https://%s." ADDED_KEY, entry);
 	r = git((char *const[]){ "git", "config", "--global", "--get-all", key, NULL }, out, sizeof(out));
 	if (r < 0 || r > 1) {
 		fprintf(stderr, "optt: git config --global --get-all %s failed (is git installed?)\n", key);
 		return 1;
 	}
 	present = r == 0 && has_line(out, HELPER);
+	added = is_path && git((char *const[]){ "git", "config", "--global", "--get-all", akey, NULL }, out,
+			       sizeof(out)) == 0 && has_line(out, ADDED_USEHTTPPATH);
 	if (!undo && !present) {
 		if (git((char *const[]){ "git", "config", "--global", "--add", key, HELPER, NULL }, NULL, 0) != 0)
 			goto failed;
@@ -146,25 +169,41 @@ git_entry(const char *entry, int undo)
 		/* a path entry is chosen by the path: git sends it only when asked */
 		if (is_path && git((char *const[]){ "git", "config", "--global", "--get", ukey, NULL }, out,
 				   sizeof(out)) == 1) {
-			if (git((char *const[]){ "git", "config", "--global", ukey, "true", NULL }, NULL, 0) != 0)
+			if (git((char *const[]){ "git", "config", "--global", ukey, "true", NULL }, NULL, 0) != 0 ||
+			    git((char *const[]){ "git", "config", "--global", akey, ADDED_USEHTTPPATH, NULL }, NULL,
+				0) != 0)
 				goto failed;
 			fprintf(stderr, "optt: git: added %s = true\n", ukey);
 		}
-	} else if (undo && present) {
+		return 0;
+	}
+	if (!undo) {
+		fprintf(stderr, "optt: git: %s already names optt\n", key);
+		return 0;
+	}
+	if (present) {
 		if (git((char *const[]){ "git", "config", "--global", "--unset-all", key, "^" HELPER "$", NULL },
 			NULL, 0) != 0)
 			goto failed;
 		fprintf(stderr, "optt: git: removed %s = %s\n", key, HELPER);
-		if (is_path && git((char *const[]){ "git", "config", "--global", "--get", ukey, NULL }, out,
-				   sizeof(out)) == 0 && strcmp(out, "true\n") == 0) {
+		done = 1;
+	}
+	if (added) {
+		/* ours: set by setup (and still true); the marker goes either way */
+		if (git((char *const[]){ "git", "config", "--global", "--get", ukey, NULL }, out, sizeof(out)) == 0 &&
+		    strcmp(out, "true\n") == 0) {
 			if (git((char *const[]){ "git", "config", "--global", "--unset", ukey, NULL }, NULL, 0) != 0)
 				goto failed;
 			fprintf(stderr, "optt: git: removed %s\n", ukey);
 		}
-		drop_empty_section(entry);
-	} else {
-		fprintf(stderr, "optt: git: %s %s\n", key, undo ? "does not name optt: nothing to remove" : "already names optt");
+		if (git((char *const[]){ "git", "config", "--global", "--unset-all", akey, NULL }, NULL, 0) != 0)
+			goto failed;
+		done = 1;
 	}
+	if (done)
+		drop_empty_section(entry);
+	else
+		fprintf(stderr, "optt: git: %s does not name optt: nothing to remove\n", key);
 	return 0;
 failed:
 	fprintf(stderr, "optt: git config --global could not change %s\n", key);

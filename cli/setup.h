@@ -4,8 +4,9 @@
  *
  * git: `credential.https://HOST[/PATH].helper optt` in the user's global
  * git config, through `git config --global` (and, for a path entry,
- * `useHttpPath true` on that URL, so git sends the path the profile is
- * chosen by).  docker: a `credHelpers` entry "HOST": "optt" in
+ * `useHttpPath true` on that URL when it is unset, so git sends the path
+ * the profile is chosen by, with `optt-added useHttpPath` beside it so that
+ * --undo removes it only when setup set it).  docker: a `credHelpers` entry "HOST": "optt" in
  * $DOCKER_CONFIG/config.json (default ~/.docker/config.json), and in the
  * containers auth file named by --authfile or REGISTRY_AUTH_FILE; edited
  * with json-c, every other key kept, written atomically with the file's

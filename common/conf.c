@@ -22,6 +22,7 @@
 #include "common/conf.h"
 #include "common/fsutil.h"
 #include "common/mem.h"
+#include "common/psl.h"
 #include "common/url.h"
 
 #ifndef SYSCONFDIR
@@ -265,6 +266,36 @@ valid_host_entry(const char *h, size_t n)
 	return 1;
 }
 
+/* SPEC §19: whether the wildcard entry h (n bytes, "*.DOMAIN[:PORT][/PATH]",
+ * valid_host_entry's) covers a public suffix, or cannot be checked against
+ * the list (psl.h fails closed): 1 with err set, else 0 */
+static int
+wildcard_over_suffix(const char *h, size_t n, struct optt_err *err)
+{
+	char domain[256];
+	struct optt_err e;
+	size_t dl = strcspn(h + 2, ":/ \t");
+	int r;
+
+	if (dl > n - 2)
+		dl = n - 2;
+	if (dl >= sizeof(domain)) {
+		optt_err_set(err, OPTT_CONFIG, "key 'hosts': invalid entry '%.60s...' (host name too long)", h);
+		return 1;
+	}
+	memcpy(domain, h + 2, dl);
+	domain[dl] = '\0';
+	optt_err_init(&e);
+	r = optt_psl_is_suffix(domain, &e);
+	if (r > 0)
+		optt_err_set(err, OPTT_CONFIG,
+			     "key 'hosts': '*.%.60s' covers every site under a public suffix: name a domain below it",
+			     domain);
+	else if (r < 0)
+		optt_err_set(err, OPTT_CONFIG, "key 'hosts': '*.%.60s' refused: %.160s", domain, e.msg);
+	return r != 0;
+}
+
 static enum optt_status
 parse_value(struct optt_value *out, enum optt_key k, const char *value,
 	    struct optt_err *err)
@@ -315,6 +346,8 @@ parse_value(struct optt_value *out, enum optt_key k, const char *value,
 				return optt_err_set(err, OPTT_CONFIG,
 						    "key 'hosts': invalid entry '%.*s'",
 						    (int)(n > 60 ? 60 : n), p);
+			if (n > 2 && p[0] == '*' && p[1] == '.' && wildcard_over_suffix(p, n, err))
+				return OPTT_CONFIG;
 			p += n;
 		}
 		break;

@@ -1,7 +1,8 @@
 /*
  * device.c - RFC 8628; see device.h.
  *
- * Invariants: a poll is never sent sooner than the current interval after
+ * Invariants: nothing is shown unless both verification URIs are https
+ * URLs and every shown text is printable; a poll is never sent sooner than the current interval after
  * the previous request (the first one waits an interval too); slow_down
  * adds 5 s for every later poll; the wait ends at the code's lifetime or
  * the local limit, whichever is first; the device code is wiped.
@@ -17,6 +18,7 @@
 #include "common/http.h"
 #include "common/jsonutil.h"
 #include "common/mem.h"
+#include "common/url.h"
 
 void
 optt_device_init(struct optt_device *d)
@@ -46,6 +48,17 @@ printable(const char *s)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
 			return 0;
 	return 1;
+}
+
+/* an https URL (SPEC §19): what the user is told to open must be the
+ * provider's web page, never javascript:, data:, file: or plain http -
+ * not even to loopback, where anyone on the host may be listening */
+static int
+https_url(const char *s)
+{
+	struct optt_url u;
+
+	return optt_url_parse(s, "verification_uri", &u, NULL) == OPTT_OK && strcmp(u.scheme, "https") == 0;
 }
 
 /* a positive whole number of seconds (number or numeric string), clamped */
@@ -101,6 +114,11 @@ optt_device_parse(long http_status, const char *body, size_t len, int64_t now,
 		st = optt_err_set(err, OPTT_BADRESP,
 				  "bad response: the device authorization lacks device_code, user_code, "
 				  "verification_uri or expires_in, or holds unprintable text");
+		goto out;
+	}
+	if (!https_url(uri) || (uric != NULL && !https_url(uric))) {
+		st = optt_err_set(err, OPTT_BADRESP, "bad response: the device authorization's %s is not an https URL",
+				  https_url(uri) ? "verification_uri_complete" : "verification_uri");
 		goto out;
 	}
 	if (optt_str_set(&d.device_code, optt_json_str(o, "device_code")) != 0 ||
@@ -187,15 +205,21 @@ optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 
 	memset(&in, 0, sizeof(in));
 	in.device_code = d->device_code;
+	/* err describes how the wait ended, not the device start before it:
+	 * the last poll's HTTP status and error, none for the local limit
+	 * (no answer ended the wait; an authorization_pending is no cause) */
 	for (;;) {
-		if (next > deadline)
+		if (next > deadline) {
+			optt_err_init(err);
 			return optt_err_set(err, OPTT_REJECTED,
 					    "the code was not approved in time (%ld s): run the login again",
 					    limit);
+		}
 		sleep_until(next);
 		optt_err_init(&e);
 		st = optt_grant_run(p, OPTT_OP_DEVICE_POLL, &in, ctx, ret, &e);
 		next = mono() + (double)d->interval;
+		*err = e;
 		if (st == OPTT_OK)
 			return OPTT_OK;
 		if ((st == OPTT_REJECTED || st == OPTT_CLIENT) && strcmp(e.error, "authorization_pending") == 0)
@@ -206,12 +230,12 @@ optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 			optt_debug(ctx->log, "device grant: slow_down, polling every %ld s now", d->interval);
 			continue;
 		}
+		/* (err keeps this poll's status and error; only the line is ours) */
 		if (strcmp(e.error, "access_denied") == 0)
 			return optt_err_set(err, OPTT_REJECTED, "the login was denied at the provider");
 		if (strcmp(e.error, "expired_token") == 0)
 			return optt_err_set(err, OPTT_REJECTED, "the code expired before it was approved: "
 					    "run the login again");
-		*err = e;
 		return st;
 	}
 }

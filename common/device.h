@@ -39,7 +39,9 @@ void optt_device_clear(struct optt_device *d);
 
 /* Pure: the device authorization response.  Needs device_code, user_code,
  * verification_uri (printable ASCII, no spaces: it goes to a terminal) and
- * a positive expires_in; interval defaults to 5.  Non-200 answers are
+ * a positive expires_in; verification_uri and verification_uri_complete
+ * must be https URLs (SPEC §19: no javascript:, data:, plain http, user
+ * info), else OPTT_BADRESP and nothing to show; interval defaults to 5.  Non-200 answers are
  * classified as token responses are (token.h). */
 enum optt_status optt_device_parse(long http_status, const char *body, size_t len, int64_t now,
 				   struct optt_device *ret, struct optt_err *err);
@@ -56,7 +58,9 @@ enum optt_status optt_device_start(const struct optt_profile *p, const struct op
 /* Poll until a token (OPTT_OK), a refusal (OPTT_REJECTED: access_denied,
  * expired_token, or the deadline - the code's lifetime, or max_wait seconds
  * from start when max_wait > 0 - each said plainly), or a failure.  Sleeps
- * the interval before every poll. */
+ * the interval before every poll.  err (also on OPTT_OK) carries the last
+ * poll's HTTP status and provider error, never the device start's; after
+ * the local deadline it has neither (http_status 0, error ""). */
 enum optt_status optt_device_wait(const struct optt_profile *p, const struct optt_grant_ctx *ctx,
 				  struct optt_device *d, long max_wait, struct optt_token *ret,
 				  struct optt_err *err);

@@ -25,7 +25,8 @@
  * The three token libraries, by what each may load:
  *
  *   libopttcore    status, mem, log, fsutil (trusted files, root's
- *                  state directories), conf, url, http (libcurl,
+ *                  state directories), conf, psl (the public suffix
+ *                  list: libpsl, loaded for a hosts wildcard), url, http (libcurl,
  *                  OpenSSL), dialect, jsonutil, token, jwt, grant, pkce;
  *                  and the file layer both sides share: privdir (private
  *                  directories and files), cache_dir (the cache

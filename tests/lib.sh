@@ -24,15 +24,20 @@ mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
 
 T_USERS=""
+STAGE=""
 t_cleanup() {
 	[ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	[ -f "$T_DIR/shm.before" ] && faketime_tidy
 	for u in $T_USERS; do userdel "$u" 2>/dev/null; done
+	[ -n "$STAGE" ] && rm -rf "$STAGE"
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
+# the watchdog's SIGTERM at the time limit (tests/watchdog.sh), or Ctrl-C:
+# exit, so that the EXIT trap (whichever the suite set) still cleans up
+trap 'exit 143' TERM INT HUP
 
 # faketime_watch: this test preloads libfaketime, which keeps a shared-memory
 # pair per process in /dev/shm (faketime_shm_PID, sem.faketime_sem_PID) and
@@ -45,6 +50,34 @@ faketime_tidy() {
 		grep -qx "${f#/dev/shm/}" "$T_DIR/shm.before" && continue
 		[ -d "/proc/${f##*_}" ] || rm -f "$f"
 	done
+}
+
+# --- libfaketime (Debian faketime), for tests that move the clock --------
+# In the sanitizer build ASan and libfaketime can deadlock on the
+# allocator's lock: matrix.sh hung for good whenever the process had 23 to
+# 30 environment variables (issue 20 item 16).  With ASan's periodic
+# release of memory to the OS turned off it ended at every size tried, so
+# every process under fake time gets that option.
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+FAKETIME_ASAN=allocator_release_to_os_interval_ms=-1
+# faketime_vars OFFSET: what a process under fake time needs in its
+# environment, as NAME=VALUE words without blanks (for env): the preload
+# list (the ASan runtime first in the sanitizer build), FAKETIME, and there
+# ASAN_OPTIONS (the caller's, plus the option above)
+faketime_vars() {
+	if [ "${OPTT_SANITIZERS:-no}" = yes ]; then
+		printf 'LD_PRELOAD=%s:%s FAKETIME=%s ASAN_OPTIONS=%s\n' "$(${CC:-cc} -print-file-name=libasan.so)" \
+			"$FAKETIME_LIB" "$1" "${ASAN_OPTIONS:+$ASAN_OPTIONS:}$FAKETIME_ASAN"
+	else
+		printf 'LD_PRELOAD=%s FAKETIME=%s\n' "$FAKETIME_LIB" "$1"
+	fi
+}
+# fake_time OFFSET CMD...: CMD with the clock moved (faketime_watch first)
+fake_time() {
+	ft_off=$1
+	shift
+	# shellcheck disable=SC2046 # (words without blanks, by construction)
+	env $(faketime_vars "$ft_off") "$@"
 }
 
 ok() {
@@ -128,6 +161,31 @@ test_user() {
 		useradd -M -d /nonexistent -s "${2:-/bin/sh}" "$1" && T_USERS="$T_USERS $1"
 	fi
 	id "$1" >/dev/null 2>&1 && ok "local test user $1 exists" || { not_ok "local test user $1 exists"; t_done; }
+}
+
+# stage_for_users: copies of the built programs for another user to run
+# (setpriv, su, a command in an sshd session).  The checkout, and the build
+# tree in it, may sit where nobody else can enter - a clone in /root, 0700
+# on Debian (issue 20 item 15) - so optt-token, the two front helpers and
+# the full helpers they hand over to (common/handoff.c takes the one next
+# to /proc/self/exe first) are copied into one directory, 0755 under /tmp,
+# removed at exit; sets STAGE (the programs are $STAGE/NAME).  Run them
+# from a directory the user can enter too (env -C "$STAGE"): git, for one,
+# gives up in a working directory it cannot stat.  Checked at once as
+# nobody: a stage another user cannot run fails the suite in one line.
+stage_for_users() {
+	[ -n "$STAGE" ] && return 0
+	STAGE=$(mktemp -d /tmp/optt-stage.XXXXXX) || { not_ok "a directory for the programs other users run"; t_done; }
+	for p in cli/optt-token cli/optt-cli git_helper/git-credential-optt git_helper/optt-git-helper \
+		docker_helper/docker-credential-optt docker_helper/optt-docker-helper; do
+		cp "$OPTT_TOP_BUILDDIR/$p" "$STAGE/" || { not_ok "$p staged for other users in $STAGE"; t_done; }
+	done
+	chmod 755 "$STAGE" "$STAGE"/*
+	if ! setpriv --reuid=nobody --regid=nogroup --clear-groups env -C "$STAGE" ./optt-token --version \
+		>"$T_DIR/stage.out" 2>&1; then
+		not_ok "another user can run the programs staged in $STAGE" "$(head -c 300 "$T_DIR/stage.out")"
+		t_done
+	fi
 }
 
 # gitsrv_start REPO...: a loopback smart-HTTP git server (tests/git/githttp.py)

@@ -100,9 +100,11 @@ files=$(find "$T_DIR" "$HOME" -type f ! -path "$XDG_RUNTIME_DIR/optt/*" ! -path 
 	! -name pam-optt.conf ! -name stdin ! -name run.in ! -name askpass 2>/dev/null)
 is "no secret in any file outside the caches" "$(search $files)" ""
 
-# non-dumpable while holding a secret: run as another user, then try to
-# read the process's environment and memory as that same user
+# non-dumpable while holding a secret: run as another user (a staged copy:
+# the build tree may be where that user cannot enter), then try to read the
+# process's environment and memory as that same user
 U=nobody
+stage_for_users
 mkdir -p "$T_DIR/nb/run" "$T_DIR/nb/home"
 cp "$OPTT_CONFIG" "$T_DIR/nb/optt.conf"
 chown -R $U "$T_DIR/nb"
@@ -110,14 +112,21 @@ chmod 700 "$T_DIR/nb/run" "$T_DIR/nb/home"
 chmod 711 "$T_DIR"
 mkfifo "$T_DIR/nb/fifo"
 chown $U "$T_DIR/nb/fifo"
-setpriv --reuid=$U --regid=nogroup --clear-groups env HOME="$T_DIR/nb/home" XDG_RUNTIME_DIR="$T_DIR/nb/run" \
-	OPTT_CONFIG="$T_DIR/nb/optt.conf" "$OPTT_TOKEN" login optt --username alice --password-stdin \
+setpriv --reuid=$U --regid=nogroup --clear-groups env -C "$STAGE" HOME="$T_DIR/nb/home" XDG_RUNTIME_DIR="$T_DIR/nb/run" \
+	OPTT_CONFIG="$T_DIR/nb/optt.conf" "$STAGE/optt-token" login optt --username alice --password-stdin \
 	<"$T_DIR/nb/fifo" >/dev/null 2>&1 &
 victim=$!
 exec 7>"$T_DIR/nb/fifo" # the CLI now waits for the password
-sleep 0.5
-pid=$victim # setpriv and env exec: the same process is now optt-token
-grep -qaE "optt-(token|cli)" "/proc/$pid/cmdline" 2>/dev/null || pid="" # (the front has become optt-cli)
+pid=$victim # setpriv and env exec: the same process becomes optt-token, then optt-cli
+# (until it has run its first lines /proc/PID is its user's: wait for root's
+# ownership, the sign of non-dumpable, 5 s at the most - then the check)
+i=0
+until { grep -qaE "optt-(token|cli)" "/proc/$pid/cmdline" && [ "$(stat -c %u "/proc/$pid/environ")" = 0 ]; } 2>/dev/null ||
+	[ $i -gt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -qaE "optt-(token|cli)" "/proc/$pid/cmdline" 2>/dev/null || pid=""
 if [ -n "$pid" ]; then
 	setpriv --reuid=$U --regid=nogroup --clear-groups cat "/proc/$pid/environ" >/dev/null 2>&1
 	[ $? -ne 0 ] && ok "the CLI is non-dumpable: its own user cannot read /proc/PID/environ" ||

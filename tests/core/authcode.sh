@@ -17,6 +17,26 @@ wait_url() {
 	grep -m1 '^https://' "$1"
 }
 
+# squat FAMILY ADDR: another program holds ADDR:REDIRECT_PORT (30 s at the
+# most); returns once it listens; sets SQUAT (its pid)
+squat() {
+	rm -f "$T_DIR/squat.ready"
+	python3 -c 'import socket, sys, time
+s = socket.socket(getattr(socket, sys.argv[1]))
+if sys.argv[1] == "AF_INET6":
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+else:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[2], int(sys.argv[3])))
+s.listen(1)
+open(sys.argv[4], "w").close()
+time.sleep(30)' "$1" "$2" "$REDIRECT_PORT" "$T_DIR/squat.ready" &
+	SQUAT=$!
+	T_PIDS="$T_PIDS $SQUAT"
+	i=0
+	until [ -e "$T_DIR/squat.ready" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # browser URL: what a browser does - follow the IdP's redirect to the listener
 browser() {
 	loc=$(idp_curl -o /dev/null -w '%{redirect_url}' "$1") || return 1
@@ -67,19 +87,12 @@ is "expired octorate code token: refreshed, exit 0" "$RC" 0
 is "... by one refresh request" "$(idp_count octo_refresh_ok)" $((n + 1))
 
 # the listener gives up after the wait, and a port in use is a clear error
-# wait_ready FILE: until a helper below has written FILE (it holds its port)
-wait_ready() {
-	i=0
-	until [ -e "$1" ] || [ $i -gt 200 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -e "$1" ] || not_ok "a helper program got ready ($1)"
-}
-python3 -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", '"$REDIRECT_PORT"')); s.listen(1); open(sys.argv[1], "w").close(); time.sleep(30)' "$T_DIR/squat4" &
-T_PIDS="$T_PIDS $!"
-wait_ready "$T_DIR/squat4"
-run "$OPTT_TOKEN" login rfc-code
+squat AF_INET 127.0.0.1
+run timeout 60 "$OPTT_TOKEN" login rfc-code
 is "redirect port in use: exit 3" "$RC" 3
 like "... saying so" "$ERR" "cannot listen on 127.0.0.1:$REDIRECT_PORT"
-kill $! 2>/dev/null
+kill "$SQUAT" 2>/dev/null
+wait "$SQUAT" 2>/dev/null
 
 # --- PKCE (RFC 7636, audit item 2): the oauth2 dialect sends S256 ----------
 # login_bg PROFILE [ENV...]: start a browser login in the background; sets
@@ -133,6 +146,34 @@ is "pkce = S256 with --code: exit 2" "$RC" 2
 like "... saying why" "$ERR" 'pkce = S256 needs the browser login'
 sed -i '/^pkce = S256$/d' "$OPTT_CONFIG"
 
+# --- an issuer-only authorization_code profile (SPEC §19, issue 20 item 10):
+# authorize_url comes from discovery before the browser is sent anywhere
+cat >>"$OPTT_CONFIG" <<EOC
+
+[profile rfc-code-iss]
+issuer = $IDP_URL/rfc
+grant = authorization_code
+redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb
+client_id = rfc-client
+client_secret = rfc-secret-1414&=+
+EOC
+idp_ctl reset
+login_bg rfc-code-iss
+like "issuer-only code profile: the authorize URL is the discovered one" "$URL" "^$IDP_URL/rfc/authorize\\?response_type=code&client_id=rfc-client"
+is "... browser lands on the listener: 200" "$(browser "$URL")" 200
+wait $LPID
+is "... login exit 0" "$?" 0
+unlike "... no 'authorize_url is not set'" "$(cat "$T_DIR/login.err")" "authorize_url is not set"
+is "... one discovery request for the whole login" "$(idp_count discovery)" 1
+run "$OPTT_TOKEN" get rfc-code-iss
+is "... get: exit 0" "$RC" 0
+# a provider without a discovery document: a clear error at once, no URL
+idp_ctl "fault?mode=404&endpoint=discovery"
+run timeout 20 "$OPTT_TOKEN" login rfc-code-iss
+is "issuer-only code profile, no discovery document: exit 4" "$RC" 4
+like "... saying so" "$ERR" "discovery: no OpenID configuration at $IDP_URL/rfc"
+unlike "... and no browser address printed" "$ERR" "open this address"
+idp_ctl "fault?mode=none"
 # --- the listener (RFC 8252, audit items 2 and 6) -------------------------
 # localhost resolving to both 127.0.0.1 and ::1 (nss_wrapper's hosts file,
 # as Debian's default /etc/hosts has it)
@@ -141,16 +182,14 @@ NSSW="LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 [ "${OPTT_SANITIZERS:-no}" = yes ] && NSSW="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so):libnss_wrapper.so NSS_WRAPPER_HOSTS=$T_DIR/hosts"
 sed -i "s#^redirect_uri = http://127.0.0.1:$REDIRECT_PORT/cb#redirect_uri = http://localhost:$REDIRECT_PORT/cb#" "$OPTT_CONFIG"
 # another local program holds [::1]:PORT: refused, not half-served
-python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::1", '"$REDIRECT_PORT"')); s.listen(1); open(sys.argv[1], "w").close(); time.sleep(30)' "$T_DIR/squat6" &
-squat=$!
-wait_ready "$T_DIR/squat6"
+squat AF_INET6 ::1
 t0=$(date +%s)
 run env $NSSW timeout 20 "$OPTT_TOKEN" login rfc-code
 is "localhost redirect, [::1]:PORT held by another program: refused (exit 3)" "$RC" 3
 like "... saying which address" "$ERR" "cannot listen on \[::1\]:$REDIRECT_PORT"
 [ $(($(date +%s) - t0)) -le 5 ] && ok "... at once" || not_ok "... at once"
-kill $squat 2>/dev/null
-wait $squat 2>/dev/null
+kill "$SQUAT" 2>/dev/null
+wait "$SQUAT" 2>/dev/null
 # both addresses served: the browser that tries ::1 first gets the login
 for addr in '[::1]' 127.0.0.1; do
 	login_bg rfc-code $NSSW
@@ -164,7 +203,8 @@ sed -i "s#^redirect_uri = http://localhost:$REDIRECT_PORT/cb#redirect_uri = http
 # slow clients (a byte every second) cannot hold the listener: the real
 # redirect is served while ten of them dribble, within the per-connection bound
 login_bg rfc-code
-python3 - "$REDIRECT_PORT" "$T_DIR/slow-ready" <<'PY' &
+rm -f "$T_DIR/slow.ready"
+python3 - "$REDIRECT_PORT" "$T_DIR/slow.ready" <<'PY' &
 import socket, sys, time
 socks = []
 for _ in range(10):
@@ -181,7 +221,8 @@ while time.time() < end:
     time.sleep(1)
 PY
 slow=$!
-wait_ready "$T_DIR/slow-ready"
+i=0
+until [ -e "$T_DIR/slow.ready" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 t0=$(date +%s)
 is "ten slow clients: the browser's redirect still lands: 200" "$(browser "$URL")" 200
 wait $LPID

@@ -51,10 +51,51 @@ bad_conf missing-cafile "s#^cafile = .*#cafile = $T_DIR/no-such-ca.pem#" \
 bad_conf cafile-a-directory "s#^cafile = .*#cafile = $T_DIR#" "optt.conf:[0-9]+: key 'cafile': .* is not an existing file"
 bad_conf missing-capath '/^\[profile ddi\]/a capath = /nonexistent-ca-dir' \
 	"optt.conf:[0-9]+: key 'capath': /nonexistent-ca-dir is not an existing directory"
+# SPEC §19: a wildcard over a public suffix (libpsl) is refused like *.com
+bad_conf wildcard-co.uk '/^\[profile ddi\]/a hosts = *.co.uk' \
+	"optt.conf:[0-9]+: key 'hosts': '\\*\\.co\\.uk' covers every site under a public suffix"
+bad_conf wildcard-github.io '/^\[profile ddi\]/a hosts = git.example.com *.github.io/team' \
+	"optt.conf:[0-9]+: key 'hosts': '\\*\\.github\\.io' covers every site under a public suffix"
+bad_conf wildcard-com '/^\[profile ddi\]/a hosts = *.com' "optt.conf:[0-9]+: key 'hosts': invalid entry '\\*\\.com'"
 is "bad configs made no request" "$(idp_count total)" "$n"
 is "bad configs left the cache unchanged" \
 	"$(sha256sum "$(cache_file ddi ab5a442c7d57bd3dcbdc0675e9bdd9f6e6d67d1171b043939ff5)")" "$before"
 cp "$T_DIR/good.conf" "$OPTT_CONFIG"
+
+# ... and a domain below a public suffix is a wildcard like any other
+sed -i '/^\[profile ddi\]/a hosts = *.example.co.uk *.example.com:5000 *.team.github.io' "$OPTT_CONFIG"
+run "$OPTT_TOKEN" check-config --offline
+is "*.example.co.uk, *.example.com, *.team.github.io: accepted (exit 0)" "$RC" 0
+like "... and shown" "$OUT" 'hosts = \*\.example\.co\.uk \*\.example\.com:5000 \*\.team\.github\.io'
+# fails closed: without a usable list (libpsl not loadable, no list, a list
+# that does not know co.uk) the wildcard is refused, saying why; a config
+# without a wildcard does not load libpsl at all
+mkdir -p "$T_DIR/psl-nolist" "$T_DIR/psl-empty" "$T_DIR/psl-lacking"
+# (each also has what libcurl, linked with BIND_NOW, takes from libpsl)
+cat >"$T_DIR/psl-fake.c" <<'EOC'
+#include <stddef.h>
+void *psl_latest(const char *f) { (void)f; return NOLIST ? NULL : (void *)"x"; }
+#ifndef LACKING
+int psl_is_public_suffix2(const void *p, const char *d, int t) { (void)p; (void)d; (void)t; return 0; }
+#endif
+void psl_free(void *p) { (void)p; }
+const void *psl_builtin(void) { return NULL; }
+const char *psl_get_version(void) { return "0.0 (fake)"; }
+int psl_is_cookie_domain_acceptable(const void *p, const char *h, const char *c) { (void)p; (void)h; (void)c; return 0; }
+EOC
+${CC:-cc} -shared -fPIC -DNOLIST=1 -o "$T_DIR/psl-nolist/libpsl.so.5" "$T_DIR/psl-fake.c" &&
+	${CC:-cc} -shared -fPIC -DNOLIST=0 -o "$T_DIR/psl-empty/libpsl.so.5" "$T_DIR/psl-fake.c" &&
+	${CC:-cc} -shared -fPIC -DNOLIST=0 -DLACKING -o "$T_DIR/psl-lacking/libpsl.so.5" "$T_DIR/psl-fake.c" ||
+	not_ok "the fake libpsl builds"
+for v in "nolist:libpsl has no public suffix list" "empty:public suffix list is empty or broken" \
+	"lacking:libpsl.so.5 lacks psl_is_public_suffix2"; do
+	run env LD_LIBRARY_PATH="$T_DIR/psl-${v%%:*}" "$OPTT_TOKEN" check-config --offline
+	is "libpsl ${v%%:*}: the wildcard is refused (exit 2)" "$RC" 2
+	like "... saying why" "$ERR" "key 'hosts': '\\*\\.example\\.co\\.uk' refused: .*${v#*:}"
+done
+cp "$T_DIR/good.conf" "$OPTT_CONFIG"
+run env LD_LIBRARY_PATH="$T_DIR/psl-nolist" "$OPTT_TOKEN" check-config --offline
+is "... a config without a wildcard does not need the list (exit 0)" "$RC" 0
 
 # a file holding client_secret must not be readable by group or others
 chmod 640 "$OPTT_CONFIG"

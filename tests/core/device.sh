@@ -5,7 +5,8 @@
 # request + polls), Ctrl-C leaving the cache as it was; OIDC discovery for
 # an issuer-only profile (device and client credentials), a document whose
 # issuer is not ours refused, a cached get making no request, check-config
-# showing the discovered endpoints (--offline: none).
+# showing the discovered endpoints (--offline: none); verification URIs
+# that are not https URLs refused (device-code phishing, SPEC §19).
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 idp_start
 write_conf
@@ -104,6 +105,21 @@ login_wait
 is "never approved: exit 1 when the code's lifetime is over" "$RC" 1
 like "... says so" "$ERR" 'not approved in time \(3 s\)|code expired'
 [ $(($(date +%s) - t0)) -le 8 ] && ok "... and stops polling then" || not_ok "... and stops polling then"
+
+# --- device-code phishing (SPEC §19): a verification URI that is not an
+# https URL fails the login and nothing is shown
+for bad in "verification_uri=javascript:alert(1)" "verification_uri_complete=javascript:alert(1)" \
+	"verification_uri=http://127.0.0.1:$IDP_PORT/rfc/device/verify" "verification_uri_complete=data:text/html,x"; do
+	idp_ctl reset
+	idp_ctl "config?device_interval=1&device_expires=3&$bad"
+	run timeout 30 "$OPTT_TOKEN" login dev
+	is "$bad: login refused as a bad response (exit 4)" "$RC" 4
+	like "... saying which rule" "$ERR" 'verification_uri.* not an https URL'
+	unlike "... no instructions shown" "$ERR" "enter the code"
+	unlike "... the URI itself never printed" "$ERR" "${bad#*=}"
+	is "... and no poll" "$(cnt device_poll)" 0
+done
+idp_ctl "config?verification_uri=&verification_uri_complete="
 
 # --- Ctrl-C leaves the cache as it was
 "$OPTT_TOKEN" logout dev 2>/dev/null

@@ -21,6 +21,7 @@ for f in "$GITF" "$DOCKF" "$TOKF"; do
 	unlike "$(basename "$f"): libcurl not loaded" "$needed" libcurl
 	unlike "$(basename "$f"): libsecret not loaded" "$needed" libsecret
 	unlike "$(basename "$f"): GLib not loaded" "$needed" libglib
+	unlike "$(basename "$f"): libpsl not linked (loaded only for a hosts wildcard)" "$needed" libpsl
 done
 
 # fronts alone in a directory: no full helper to hand over to
@@ -59,6 +60,20 @@ password_expiry_utc=[0-9]+\$"
 	unlike "[$backend] ... no libsecret" "$(cat "$T_DIR/kube.trace")" libsecret
 	unlike "[$backend] ... and runs no full CLI" "$(cat "$T_DIR/kube.trace")" optt-cli
 	is "[$backend] no IdP request" "$(idp_count total)" "$n"
+	if [ "$backend" = file ]; then
+		# SPEC §19's public-suffix check loads libpsl (and libidn2,
+		# libunistring) only for a config with a wildcard entry
+		printf 'protocol=https\nhost=git.example.com\n' |
+			strace -f -qq -e trace=openat -o "$T_DIR/open.trace" "$G" get >"$T_DIR/o" 2>"$T_DIR/e"
+		unlike "[$backend] cached git get, no wildcard configured: libpsl not opened" "$(cat "$T_DIR/open.trace")" libpsl
+		sed -i 's/^hosts = git.example.com registry.example.com:6000$/& *.wild.example.co.uk/' "$OPTT_CONFIG"
+		printf 'protocol=https\nhost=git.example.com\n' |
+			strace -f -qq -e trace=openat -o "$T_DIR/open.trace" "$G" get >"$T_DIR/o" 2>"$T_DIR/e"
+		like "[$backend] ... with a wildcard entry it is (the check needs the list)" "$(cat "$T_DIR/open.trace")" 'libpsl\.so\.5", O_RDONLY\|O_CLOEXEC\) = [0-9]'
+		like "[$backend] ... and the answer is the same" "$(cat "$T_DIR/o")" "^username=oauth2
+password=$atok"
+		sed -i 's/ \*\.wild\.example\.co\.uk$//' "$OPTT_CONFIG"
+	fi
 	printf 'protocol=https\nhost=other.example.com\n' | "$G" get >"$T_DIR/o" 2>"$T_DIR/e"
 	is "[$backend] git front alone: an unconfigured host, nothing" "$(cat "$T_DIR/o")$(cat "$T_DIR/e")" ""
 	printf 'protocol=https\nhost=git.example.com\n' | "$G" store >"$T_DIR/o" 2>"$T_DIR/e"

@@ -50,8 +50,26 @@ run "$OPTT_TOKEN" setup git reg --undo
 is "setup git --undo: exit 0" "$RC" 0
 is "... the other helper stays" "$(git config --global --get-all credential.https://registry.example.com:5000.helper)" store
 is "... ~/.gitconfig is as it was" "$(sum "$GC")" "$before"
+unlike "... no git error printed (git drops an emptied section itself)" "$ERR" "fatal:"
+unlike "... nor any other line of git's" "$ERR" "error:"
 run "$OPTT_TOKEN" setup git reg --undo
 is "--undo twice: exit 0, nothing to do" "$RC$(sum "$GC")" "0$before"
+unlike "... and no git error" "$ERR" "fatal:"
+# a useHttpPath the user had set before setup stays (issue 20 item 13)
+git config --global credential.https://forge.example.com/team.useHttpPath true
+before=$(sum "$GC")
+run "$OPTT_TOKEN" setup git reg
+is "the user's own useHttpPath: setup git: exit 0" "$RC" 0
+unlike "... setup does not claim it" "$ERR" "added credential.https://forge.example.com/team.useHttpPath"
+out=$(printf 'protocol=https\nhost=forge.example.com\npath=team/app.git\n\n' | git credential fill 2>&1)
+like "... git still reaches our helper for the path entry" "$out" "password=$TOKEN"
+run "$OPTT_TOKEN" setup git reg --undo
+is "... --undo: exit 0" "$RC" 0
+is "... the user's useHttpPath = true stays" \
+	"$(git config --global --get credential.https://forge.example.com/team.useHttpPath)" true
+is "... ~/.gitconfig is as it was before setup" "$(sum "$GC")" "$before"
+unlike "... no git error printed" "$ERR" "fatal:"
+git config --global --remove-section credential.https://forge.example.com/team 2>/dev/null || :
 run "$OPTT_TOKEN" setup git nohosts
 is "a profile without hosts: exit 2" "$RC" 2
 like "... says why" "$ERR" 'has no hosts'

@@ -22,11 +22,13 @@ Test control, on the same server under /_ctl/ (never counted):
        /_ctl/device?action=deny|expire      &user_code=C) approved as U, denied,
                                            or expired
   POST /_ctl/config?device_interval=S&device_expires=S&slow_down=N
-                                           &discovery_issuer=URL&device_complete=0|1
-                                           (0: device answers without
-                                           verification_uri_complete)
+                                           &discovery_issuer=URL
                                            &discovery_token_endpoint=URL
                                            &refresh_lifetime=S (refresh_expires_in)
+                                           &verification_uri=U&verification_uri_complete=U
+                                           (the device answer's URIs as given; "" restores
+                                           ours, "-" leaves the member out;
+                                           device_complete=0 is verification_uri_complete=-)
   POST /_ctl/account?user=U[&password=P]   the account's password changes (none
                                            given: disabled, no password works)
 RFC 8628 device grant: POST /rfc/device (counter rfc_device), polled at
@@ -95,11 +97,12 @@ class State:
         self.device_interval = 5
         self.device_expires = 300
         self.slow_down = 0        # answer slow_down to this many next polls
-        self.device_complete = 1  # 0: no verification_uri_complete in device answers
         self.discovery_issuer = None
         self.discovery_token_endpoint = None
         self.refresh_lifetime = None  # refresh_expires_in of the grants that follow
         self.subjects = {}        # user -> the `sub` its next tokens carry (a recycled name)
+        self.verification_uri = None           # the device answer's, when set
+        self.verification_uri_complete = None  # ("-": left out)
 
     def count(self, name, total=False):
         with LOCK:
@@ -434,7 +437,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.subjects[self.one(q, "user") or ""] = self.one(q, "sub") or self.one(q, "user")
             return self.send_json(200, {"ok": True})
         if path == "/_ctl/config":
-            for k in ("device_interval", "device_expires", "slow_down", "device_complete"):
+            for k in ("device_interval", "device_expires", "slow_down"):
                 if self.one(q, k) is not None:
                     setattr(st, k, int(self.one(q, k)))
             if self.one(q, "discovery_issuer") is not None:
@@ -443,6 +446,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.discovery_token_endpoint = self.one(q, "discovery_token_endpoint") or None
             if self.one(q, "refresh_lifetime") is not None:
                 st.refresh_lifetime = int(self.one(q, "refresh_lifetime")) or None
+            for k in ("verification_uri", "verification_uri_complete"):
+                if self.one(q, k) is not None:
+                    setattr(st, k, self.one(q, k) or None)
+            if self.one(q, "device_complete") is not None:
+                st.verification_uri_complete = None if self.one(q, "device_complete") == "1" else "-"
             if self.one(q, "lifetime") is not None:
                 st.lifetime = int(self.one(q, "lifetime"))
             return self.send_json(200, {"ok": True})
@@ -720,12 +728,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.devices[dc] = {"user_code": uc, "client": cid, "exp": now + st.device_expires,
                               "interval": st.device_interval, "last": None, "state": "pending",
                               "user": None, "created": now, "scope": self.one(f, "scope")}
-        answer = {"device_code": dc, "user_code": uc, "verification_uri": base,
-                  "verification_uri_complete": base + "?user_code=" + uc,
-                  "expires_in": st.device_expires, "interval": st.device_interval}
-        if not st.device_complete:
-            del answer["verification_uri_complete"]
-        self.send_json(200, answer)
+        ans = {"device_code": dc, "user_code": uc, "verification_uri": base,
+               "verification_uri_complete": base + "?user_code=" + uc,
+               "expires_in": st.device_expires, "interval": st.device_interval}
+        for k in ("verification_uri", "verification_uri_complete"):
+            v = getattr(st, k)
+            if v == "-":
+                del ans[k]
+            elif v is not None:
+                ans[k] = v
+        self.send_json(200, ans)
 
 
     def device_poll(self, f, cid):

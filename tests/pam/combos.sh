@@ -56,9 +56,10 @@ EOC
 chown -R 1000:1000 "$A_DIR"
 chmod 700 "$A_DIR/run" "$A_DIR/home"
 chmod 600 "$A_DIR/optt.conf"
+stage_for_users # (her programs: a copy she can run, wherever the build tree is)
 as_alice() { # CMD...: sets RC, OUT, REQS
 	n0=$(idp_count total)
-	pam_env setpriv --reuid=1000 --regid=1000 --clear-groups env HOME="$A_DIR/home" \
+	pam_env setpriv --reuid=1000 --regid=1000 --clear-groups env -C "$STAGE" HOME="$A_DIR/home" \
 		XDG_RUNTIME_DIR="$A_DIR/run" OPTT_CONFIG="$A_DIR/optt.conf" "$@" </dev/null >"$T_DIR/a.out" 2>&1
 	RC=$?
 	OUT=$(cat "$T_DIR/a.out")
@@ -99,16 +100,16 @@ step_device() { # an empty password: the device grant
 		not_ok "$S: ... the token handed over" "$OUT"
 }
 step_claim() { # alice's own optt-token takes the token: no request
-	as_alice "$OPTT_TOKEN" get "$P"
+	as_alice "$STAGE/optt-token" get "$P"
 	is "$S: claim: optt-token get exit 0" "$RC" 0
 	is "$S: ... no request" "$REQS" 0
 	[ -s "$RUN/session/1000@$P" ] && not_ok "$S: ... the hand-off emptied" || ok "$S: ... the hand-off emptied"
 }
 step_logout() {
-	as_alice "$OPTT_TOKEN" logout "$P"
+	as_alice "$STAGE/optt-token" logout "$P"
 	is "$S: logout: exit 0" "$RC" 0
 	[ -s "$RUN/session/1000@$P" ] && not_ok "$S: ... no hand-off left" || ok "$S: ... no hand-off left"
-	as_alice "$OPTT_TOKEN" get "$P"
+	as_alice "$STAGE/optt-token" get "$P"
 	[ "$RC" != 0 ] && ok "$S: ... then no token, and no request ($REQS)" || not_ok "$S: ... then no token" "$OUT"
 }
 step_close() { # a session closes: an emptied record goes
@@ -134,7 +135,7 @@ state() {
 		;;
 	esac
 	idp_ctl "fault?mode=none"
-	as_alice "$OPTT_TOKEN" logout "$P"
+	as_alice "$STAGE/optt-token" logout "$P"
 }
 
 # every order of first use from every starting state; the profile

@@ -35,8 +35,33 @@ like "... PAM_AUTH_ERR, rejected" "$LOGLINE" 'outcome=rejected.*denied at the pr
 device_login dev alice expire
 is "expired: refused" "$CODE" "Authentication failure"
 like "... saying so" "$LOGLINE" 'outcome=rejected.*expired'
+# the decision line carries the last poll's HTTP status and error, never
+# the device start's 200 (issue 20 item 13); a local timeout has none
+device_login dev alice deny
+like "denied: the last poll's status and error are logged" "$LOGLINE" 'http=400 error=access_denied:'
+device_login dev alice expire
+like "expired: the last poll's status and error are logged" "$LOGLINE" 'http=400 error=expired_token:'
+idp_ctl "config?device_interval=2&device_expires=3"
+device_login dev alice none
+is "not approved in time (local limit): refused" "$CODE" "Authentication failure"
+like "... saying so" "$LOGLINE" 'outcome=rejected.*not approved in time'
+unlike "... without the device start's http=200" "$LOGLINE" "http=200"
+unlike "... and without an HTTP status at all (no answer ended it)" "$LOGLINE" "http="
+idp_ctl "config?device_interval=1&device_expires=20"
 device_login sub alice alice
 is "user_claim=sub: approved as the user, success" "$CODE" "successfully authenticated"
+
+# device-code phishing (SPEC §19): a verification URI that is not an https
+# URL fails the login, and nothing reaches the prompt
+for bad in "verification_uri=javascript:alert(1)" "verification_uri_complete=javascript:alert(1)"; do
+	idp_ctl "config?$bad"
+	device_login dev alice none
+	is "$bad: refused (PAM_AUTHINFO_UNAVAIL)" "$CODE" "Authentication service cannot retrieve authentication info"
+	unlike "... nothing shown in the prompt" "$OUT" "enter the code"
+	unlike "... the URI is nowhere in the output" "$OUT" "javascript"
+	like "... logged as a bad response" "$LOGLINE" 'outcome=bad-response.*verification_uri.* not an https URL'
+	idp_ctl "config?verification_uri=&verification_uri_complete="
+done
 
 # --- password,device
 device_login pwdev alice none alice-pw-3141

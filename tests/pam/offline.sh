@@ -87,9 +87,9 @@ idp_ctl "account?user=alice&password=alice-pw-3141"
 idp_ctl "fault?mode=none"
 expect "online login (fresh verifier)" off alice alice-pw-3141 PAM_SUCCESS 1 success
 idp_ctl "fault?mode=503"
-PAM_EXTRA_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+PAM_EXTRA_PRELOAD=$FAKETIME_LIB
 faketime_watch
-[ -f "$PAM_EXTRA_PRELOAD" ] || not_ok "libfaketime is installed (Debian faketime)"
+[ -n "$FAKETIME_LIB" ] || not_ok "libfaketime is installed (Debian faketime)"
 # (days later the IdP's throwaway certificate has expired too: TLS fails, no request)
 PAM_EXTRA_ENV="FAKETIME=+8d"
 expect "8 days later (offline=7): not used" off alice alice-pw-3141 PAM_AUTHINFO_UNAVAIL 0 unavailable
@@ -128,7 +128,7 @@ expect "a back-off record not owned by root is ignored" bo alice alice-pw-3141 P
 [ -e "$PAM_STATE/run/backoff/$BO" ] && not_ok "a success clears the back-off" || ok "a success clears the back-off"
 idp_ctl "fault?mode=503&count=1"
 expect "unavailable again" bo alice alice-pw-3141 PAM_AUTHINFO_UNAVAIL 1 unavailable
-PAM_EXTRA_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 PAM_EXTRA_ENV="FAKETIME=+61s"
+PAM_EXTRA_PRELOAD=$FAKETIME_LIB PAM_EXTRA_ENV="FAKETIME=+61s"
 expect "after the window the network is tried again" bo alice alice-pw-3141 PAM_SUCCESS 1 success
 PAM_EXTRA_ENV="" PAM_EXTRA_PRELOAD=""
 [ -e "$PAM_STATE/run/backoff/$BO" ] && not_ok "... and the success clears it" || ok "... and the success clears it"

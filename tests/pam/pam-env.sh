@@ -94,14 +94,17 @@ pam_service() {
 }
 
 # PAM_EXTRA_ENV: VAR=VALUE words (no spaces) for the PAM program alone;
-# PAM_EXTRA_PRELOAD: libraries preloaded after the wrappers (libfaketime)
+# PAM_EXTRA_PRELOAD: libraries preloaded after the wrappers (libfaketime:
+# then with lib.sh's FAKETIME_ASAN in the sanitizer build)
 pam_env() {
 	preload=$PAM_PRELOAD
+	asan=${ASAN_OPTIONS:-detect_leaks=0}
+	case "${PAM_EXTRA_PRELOAD:-}" in *libfaketime*) asan="$asan:$FAKETIME_ASAN" ;; esac
 	# PAM_REAL_NSS=1: the system's users (real pam_unix, useradd'ed users)
 	[ "${PAM_REAL_NSS:-0}" = 1 ] && preload=$(printf '%s' "$preload" | sed 's/ *libnss_wrapper.so//')
 	env ${PAM_EXTRA_ENV:-} LD_PRELOAD="$preload${PAM_EXTRA_PRELOAD:+ $PAM_EXTRA_PRELOAD}" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$PAM_DIR" \
 		PAM_WRAPPER_DEBUGLEVEL=2 NSS_WRAPPER_PASSWD="$T_DIR/passwd" \
-		NSS_WRAPPER_GROUP="$T_DIR/group" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$@"
+		NSS_WRAPPER_GROUP="$T_DIR/group" ASAN_OPTIONS="$asan" "$@"
 }
 
 # pam_auth SERVICE USER PASSWORD: sets CODE (PAM_*), DELAY, LOGLINE (our

@@ -8,7 +8,9 @@
 # it, the user has no directory to write into (SPEC §19); a claim empties
 # it, logout too, and the session that made it removes it at close; it is
 # never claimed for another user name or after its refresh token expired;
-# offline and failed logins leave none.
+# offline and failed logins leave none.  The user runs staged copies of the
+# programs (lib.sh's stage_for_users): the build tree may be where the user
+# cannot enter.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/pam/pam-env.sh"
 need setpriv useradd userdel pamtester git stat
@@ -21,6 +23,7 @@ sess_cleanup() {
 }
 trap sess_cleanup EXIT
 test_user "$SUSER"
+stage_for_users
 SUID=$(id -u "$SUSER")
 UH="$U_DIR/home" UR="$U_DIR/run"
 mkdir -p "$UH" "$UR"
@@ -49,10 +52,11 @@ login() {
 	RC=$?
 	REQS=$(($(idp_count total) - n0))
 }
-# as_user CMD...: the user's own program, with a login session's environment
+# as_user CMD...: the user's own program, with a login session's
+# environment, from the user's home (the staged programs on PATH)
 as_user() {
 	setpriv --reuid="$SUSER" --regid="$(id -g "$SUSER")" --init-groups \
-		env -i HOME="$UH" XDG_RUNTIME_DIR="$UR" PATH="$OPTT_TOP_BUILDDIR/git_helper:$OPTT_TOP_BUILDDIR/docker_helper:/usr/bin:/bin" \
+		env -i -C "$UH" HOME="$UH" XDG_RUNTIME_DIR="$UR" PATH="$STAGE:/usr/bin:/bin" \
 		ASAN_OPTIONS=detect_leaks=0 "$@"
 }
 # as_user_run CMD...: sets RC, OUT, ERR, REQS
@@ -123,7 +127,7 @@ if setpriv --reuid=nobody --regid=nogroup --clear-groups ls "$PAM_STATE/run/sess
 else ok "another user cannot list the session directory"; fi
 
 # --- the user's programs answer it, no prompt, no request
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 is "optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
@@ -145,7 +149,7 @@ idp_ctl "config?lifetime=30" # inside refresh_margin: due for a refresh at once
 login sess sess-pw-2236
 is "a login whose token is due: exit 0" "$RC" 0
 p0=$(idp_count optt_password)
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 is "optt-token get: exit 0" "$RC" 0
 is "... refreshed: one request" "$REQS" 1
 is "... no password grant" "$(idp_count optt_password)" "$p0"
@@ -155,11 +159,11 @@ idp_ctl "config?lifetime=3600"
 # --- logout removes it, claimed or not
 login sess sess-pw-2236
 [ -s "$HANDOFF" ] && ok "a new login's hand-off" || not_ok "a new login's hand-off"
-as_user_run "$OPTT_TOKEN" logout optt
+as_user_run "$STAGE/optt-token" logout optt
 is "optt-token logout: exit 0" "$RC" 0
 [ -s "$HANDOFF" ] && not_ok "... empties the hand-off" || ok "... empties the hand-off"
 [ -e "$UR/optt/optt@$SUSER.json" ] && not_ok "... and the cached record" || ok "... and the cached record"
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 [ "$RC" != 0 ] && ok "after logout, get has no token" || not_ok "after logout, get has no token" "$OUT"
 is "... and asks nobody" "$REQS" 0
 
@@ -194,7 +198,7 @@ kill $kpid $pid 2>/dev/null
 exit $rc
 EOK
 chmod 755 "$U_DIR/keyring.sh"
-as_user_run sh "$U_DIR/keyring.sh" "$OPTT_TOKEN" get optt
+as_user_run sh "$U_DIR/keyring.sh" "$STAGE/optt-token" get optt
 is "keyring backend: optt-token get: exit 0" "$RC" 0
 is "... prints the login's token" "$OUT" "$AT"
 is "... with no IdP request" "$REQS" 0
@@ -206,7 +210,7 @@ ucache file
 pam_service sessoff "auth required @optt session_token offline=7" "account required pam_permit.so" \
 	"session required pam_permit.so"
 login sessoff sess-pw-2236
-as_user_run "$OPTT_TOKEN" logout optt
+as_user_run "$STAGE/optt-token" logout optt
 idp_ctl "fault?mode=503"
 login sessoff sess-pw-2236
 is "offline login: exit 0" "$RC" 0
@@ -225,17 +229,17 @@ is "a login whose session closes: exit 0" "$RC" 0
 [ -e "$HANDOFF" ] && not_ok "... its record is removed at close_session" "$(cat "$T_DIR/pamtester.out")" ||
 	ok "... its record is removed at close_session"
 login sess sess-pw-2236
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 login sessclose "" open_session close_session
 [ -e "$HANDOFF" ] && not_ok "a claimed (empty) record is removed by any close" || ok "a claimed (empty) record is removed by any close"
 
 # --- SPEC §19: made for this user name, not only this UID (a later
 # account that reuses the UID gets nothing)
-as_user_run "$OPTT_TOKEN" logout optt # (the cache holds nothing either)
+as_user_run "$STAGE/optt-token" logout optt # (the cache holds nothing either)
 login sess sess-pw-2236
 sed -i "1s/\"user\":\"$SUSER\"/\"user\":\"former-user\"/" "$HANDOFF"
 like "a record made for another name with this UID" "$(head -1 "$HANDOFF")" '"user":"former-user"'
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 [ "$RC" != 0 ] && ok "... is not claimed" || not_ok "... is not claimed" "$OUT"
 is "... and asks nobody" "$REQS" 0
 [ -s "$HANDOFF" ] && ok "... and is left where it is" || not_ok "... and is left where it is"
@@ -248,7 +252,7 @@ until_t=$(head -1 "$HANDOFF" | python3 -c 'import json,sys; print(json.load(sys.
 like "the record's claim_until is the refresh token's expiry" "$until_t" '^[0-9]+$'
 i=0
 until [ "$(date +%s)" -gt "${until_t:-0}" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
-as_user_run "$OPTT_TOKEN" get optt
+as_user_run "$STAGE/optt-token" get optt
 [ "$RC" != 0 ] && ok "... after it, the record is not claimed" || not_ok "... after it, the record is not claimed" "$OUT"
 is "... and asks nobody" "$REQS" 0
 [ -s "$HANDOFF" ] && not_ok "... and is emptied" || ok "... and is emptied"

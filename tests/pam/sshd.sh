@@ -5,7 +5,9 @@
 # password logs in and runs a command; the wrong one and an IdP outage
 # are refused.  With session_token, the command run in the session gets
 # the login's token from optt-token with no request of its own (SPEC §11).
-# A dedicated local user is created and removed if needed.
+# A dedicated local user is created and removed if needed; the command in
+# its session runs a staged optt-token (lib.sh's stage_for_users: the build
+# tree may be where the user cannot enter).
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 need sshd ssh sshpass ssh-keygen useradd userdel
 MOD="$OPTT_TOP_BUILDDIR/pam_module/.libs/pam_optt.so"
@@ -22,6 +24,7 @@ ssh_cleanup() {
 }
 trap ssh_cleanup EXIT
 test_user "$E2E_USER"
+stage_for_users
 
 conf="$T_DIR/pam-optt.conf"
 printf '[defaults]\ncafile = %s\ntimeout = 3\nrun_dir = %s\n[profile optt]\ndialect = optt\ntoken_url = %s/gateway/uaa/oauth/token\n' \
@@ -82,7 +85,7 @@ ssh_login() { # PASSWORD: sets RC, OUT, ERR
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
 		-o PreferredAuthentications=keyboard-interactive -o PubkeyAuthentication=no \
 		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 \
-		"$E2E_USER@127.0.0.1" "echo logged-in-as-\$(id -un); XDG_RUNTIME_DIR=$T_DIR/e2e-run OPTT_CONFIG=$T_DIR/e2e.conf $OPTT_TOKEN get optt"
+		"$E2E_USER@127.0.0.1" "echo logged-in-as-\$(id -un); XDG_RUNTIME_DIR=$T_DIR/e2e-run OPTT_CONFIG=$T_DIR/e2e.conf $STAGE/optt-token get optt"
 }
 ssh_login e2e-pw-1618
 is "right password: ssh exit 0" "$RC" 0

@@ -178,6 +178,35 @@ test_wildcard_hosts(void **state)
 		     "hosts", NULL);
 }
 
+/* SPEC §19: a wildcard over a public suffix (libpsl: ICANN and private
+ * sections) is refused like *.com; a domain below one is not */
+static void
+test_wildcard_public_suffix(void **state)
+{
+	static const char *const refused[] = {
+		"*.co.uk", "*.github.io", "*.CO.UK", "*.co.uk:443", "*.github.io/team", "*.s3.amazonaws.com",
+		"*.blogspot.com", "*.foo.ck", /* the *.ck rule */
+	};
+	static const char *const accepted[] = {
+		"*.example.co.uk", "*.example.com", "*.corp.example.co.uk:5000", "*.team.github.io", "*.www.ck",
+	};
+	struct fx *f = *state;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\n"
+			 "hosts = git.example.com %s\n", refused[i]);
+		expect_error(f, text, "hosts", "public suffix");
+	}
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		snprintf(text, sizeof(text), "[profile p]\ntoken_url = https://i.example.com/t\nclient_id = c\n"
+			 "hosts = %s\n", accepted[i]);
+		if (load(f, text, 0600) != OPTT_OK)
+			fail_msg("refused: %s (%s)", accepted[i], f->err.msg);
+	}
+}
+
 static void
 expect_error(struct fx *f, const char *text, const char *needle1, const char *needle2)
 {
@@ -370,6 +399,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wildcard_public_suffix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_permissions, setup, teardown),

@@ -54,6 +54,12 @@ test_device_response(void **state)
 	assert_int_equal(parse(200, "{\"device_code\":\"DC\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
 			       "\"expires_in\":60,\"interval\":3600}", &d, &e), OPTT_OK);
 	assert_int_equal(d.interval, OPTT_DEVICE_MAX_INTERVAL);
+	/* https with a port, a path and a query; IPv6 literal */
+	assert_int_equal(parse(200, "{\"device_code\":\"DC\",\"user_code\":\"U\","
+			       "\"verification_uri\":\"https://[::1]:8443/device\","
+			       "\"verification_uri_complete\":\"https://idp.example.com:8443/d?user_code=U&x=1\","
+			       "\"expires_in\":60}", &d, &e), OPTT_OK);
+	assert_string_equal(d.verification_uri, "https://[::1]:8443/device");
 	optt_device_clear(&d);
 }
 
@@ -78,6 +84,21 @@ test_device_refusals(void **state)
 		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
 		"\"verification_uri_complete\":\"https://x\\u0007\",\"expires_in\":60}",
 		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":60",
+		/* device-code phishing (SPEC §19): both URIs must be https URLs */
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"javascript:alert(1)\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"http://idp.example.com/device\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"http://127.0.0.1/device\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"data:text/html,x\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"file:///etc/passwd\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"idp.example.com/device\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://idp.example.com@evil.example/\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https:///device\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
+		"\"verification_uri_complete\":\"javascript:alert(1)\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
+		"\"verification_uri_complete\":\"http://x/device?c=U\",\"expires_in\":60}",
+		"{\"device_code\":\"D\",\"user_code\":\"U\",\"verification_uri\":\"https://x\","
+		"\"verification_uri_complete\":\"\",\"expires_in\":60}",
 	};
 	struct optt_device d;
 	struct optt_err e;
