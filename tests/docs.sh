@@ -56,7 +56,7 @@ for w in get store erase list version credHelpers credsStore io.docker.Credentia
 	like "docker-credential-optt(1) documents $w" "$page" "$w"
 done
 # the configured paths, substituted at build time
-confvar() { make -s -C "$OPTT_TOP_BUILDDIR/man" --no-print-directory --eval "show-$1:; @echo \$($1)" "show-$1"; }
+confvar() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$OPTT_TOP_BUILDDIR/man" --no-print-directory --eval "show-$1:; @echo \$($1)" "show-$1"; }
 for page in "$M"/*.[0-9]; do
 	unlike "$(basename "$page"): no placeholder left" "$(cat "$page")" "@SYSCONFDIR@"
 	unlike "$(basename "$page"): no placeholder left (any)" "$(grep -o '@[A-Z]*DIR@' "$page")" "@"

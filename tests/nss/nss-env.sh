@@ -13,7 +13,7 @@ NSS_MOD="$OPTT_TOP_BUILDDIR/nss_module/.libs/libnss_optt.so.2"
 [ -f "$NSS_MOD" ] || { not_ok "libnss_optt.so.2 is built at $NSS_MOD"; t_done; }
 [ "$(id -u)" = 0 ] || { not_ok "the NSS suites run as root (mount namespaces)"; t_done; }
 need unshare getent mount
-confvar() { make -s -C "$OPTT_TOP_BUILDDIR/man" --no-print-directory --eval "show-$1:; @echo \$($1)" "show-$1"; }
+confvar() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$OPTT_TOP_BUILDDIR/man" --no-print-directory --eval "show-$1:; @echo \$($1)" "show-$1"; }
 NS_SYSCONF=$(confvar sysconfdir)
 NS_STATE=$(confvar localstatedir)
 NS_CONFDIR="$NS_SYSCONF/optt"
