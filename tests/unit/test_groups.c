@@ -318,10 +318,11 @@ jwt_of(const char *json)
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	const unsigned char *p = (const unsigned char *)json;
 	size_t n = strlen(json), i, o;
-	char *t = malloc(30 + (n + 2) / 3 * 4 + 8);
+	size_t cap = 30 + (n + 2) / 3 * 4 + 8;
+	char *t = malloc(cap);
 	uint32_t v;
 
-	o = (size_t)sprintf(t, "eyJhbGciOiJub25lIn0.");
+	o = (size_t)snprintf(t, cap, "eyJhbGciOiJub25lIn0.");
 	for (i = 0; i < n; i += 3) {
 		v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
 		t[o++] = b64[v >> 18 & 63];
@@ -331,7 +332,7 @@ jwt_of(const char *json)
 		if (i + 2 < n)
 			t[o++] = b64[v & 63];
 	}
-	strcpy(t + o, ".sig");
+	snprintf(t + o, cap - o, ".sig");
 	return t;
 }
 
