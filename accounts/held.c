@@ -116,6 +116,20 @@ gr_cb(void *ctx, const char *line, size_t n)
 	return 0;
 }
 
+/* the ledger's private groups only: a mapped local group's line (SPEC
+ * §16, it has members) holds no UID of ours, its GID is /etc/group's */
+static int
+private_cb(void *ctx, const char *line, size_t n)
+{
+	struct optt_grline e;
+
+	if (optt_parse_grline(line, n, &e) && e.members.n == 0 && want(ctx, e.name, e.gid)) {
+		note(ctx, e.name, e.gid);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 pin_cb(void *ctx, const char *line, size_t n)
 {
@@ -149,6 +163,50 @@ int
 optt_local_group(const struct optt_acct_paths *p, const char *name)
 {
 	return find_name(p->group, gr_cb, name);
+}
+
+int
+optt_local_group_gids(const struct optt_acct_paths *p, const struct optt_group_list *names, uint32_t *gids,
+		      unsigned char *found)
+{
+	struct optt_lines *l;
+	int fd, r;
+
+	memset(found, 0, names->n);
+	if (names->n == 0)
+		return 0;
+	if ((fd = optt_lines_open(p->group)) < 0)
+		return -1;
+	if ((l = malloc(sizeof(*l))) == NULL) {
+		close(fd);
+		return -1;
+	}
+	optt_lines_fd(l, fd);
+	r = optt_etc_group_gids(l, names, gids, found);
+	free(l);
+	close(fd);
+	return r;
+}
+
+int
+optt_local_group_is(const struct optt_acct_paths *p, const char *name, uint32_t gid)
+{
+	struct optt_group_list *one;
+	unsigned char found = 0;
+	uint32_t got = 0;
+	int r;
+
+	if ((one = malloc(sizeof(*one))) == NULL)
+		return -1;
+	optt_group_list_init(one);
+	if (optt_group_list_add(one, name, strlen(name)) != 1)
+		r = 0;
+	else if (optt_local_group_gids(p, one, &got, &found) != 0)
+		r = -1;
+	else
+		r = found && got == gid;
+	free(one);
+	return r;
 }
 
 struct binding {
@@ -245,7 +303,7 @@ optt_uid_held(const struct optt_acct_paths *p, const char *name, uint32_t uid, s
 	}
 	/* a local account holds its UID whatever its name */
 	return held_in(p->ledger_dir, "passwd", pw_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
-	       held_in(p->ledger_dir, "group", gr_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
+	       held_in(p->ledger_dir, "group", private_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
 	       held_in(NULL, p->pins, pin_cb, name, uid, ret, OPTT_HELD_PIN) ||
 	       held_in(NULL, p->passwd, pw_cb, NULL, uid, ret, OPTT_HELD_PASSWD) ||
 	       held_in(NULL, p->group, gr_cb, NULL, uid, ret, OPTT_HELD_GROUP);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accounts/groups.h"
 #include "accounts/ledger.h"
 #include "accounts/users.h"
 
@@ -39,6 +40,16 @@ int optt_scan_in(const char *dir, const char *name, optt_line_fn fn, void *ctx);
 /* 1 when /etc/passwd (or /etc/group) has a line for name, else 0. */
 int optt_local_user(const struct optt_acct_paths *p, const char *name);
 int optt_local_group(const struct optt_acct_paths *p, const char *name);
+
+/* SPEC §16: the GIDs /etc/group gives the names (one pass, by name, as a
+ * file): found[i] and gids[i] for names->name[i].  0, or -1 when the file
+ * cannot be read (then nothing is found). */
+int optt_local_group_gids(const struct optt_acct_paths *p, const struct optt_group_list *names, uint32_t *gids,
+			  unsigned char *found);
+
+/* 1 when /etc/group has the group name with GID gid (its first line of
+ * that name), 0 when not, -1 when it cannot be read. */
+int optt_local_group_is(const struct optt_acct_paths *p, const char *name, uint32_t gid);
 
 /* The name's pin: 1 and *ret (the first valid line for the name wins),
  * 0 when it has none. */

@@ -7,7 +7,10 @@
  *
  *   <ledger>/passwd   NAME:*:UID:GID::HOME:SHELL        (GID = UID, GECOS empty)
  *   <ledger>/group    NAME:x:GID:                       (the private group)
- *                     GROUP:x:GID:NAME,NAME...          (a mapped local group, SPEC §16)
+ *                     GROUP:x:GID:NAME,NAME...          (a mapped local group, SPEC §16:
+ *                                                        /etc/group's name and GID; a
+ *                                                        group may have several lines;
+ *                                                        never without members)
  *   <ledger>/state    NAME:PROVIDER:SUBJECT:LAST:CREATED:GROUPS
  *                     (each field percent-encoded: ':' '%' ',' and every
  *                     byte <= 0x20 or >= 0x7f; LAST and CREATED are epoch

@@ -5,7 +5,10 @@
  * read after the lock is taken (never before), so the held-UID check and
  * the write see the same ledger; lines that do not parse are dropped on
  * rewrite (a reader skips them anyway); a name is never moved to another
- * UID and never bound to another provider or subject here.
+ * UID and never bound to another provider or subject here; a user's
+ * mapped groups (SPEC §16) are replaced whole at each registration, never
+ * take a registered user's private group name, and no group line it
+ * writes is over OPTT_LINE_MAX.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accounts/groups.h"
 #include "accounts/ledger.h"
 #include "accounts/ledger_write.h"
 #include "accounts/lines.h"
@@ -263,24 +267,158 @@ ledger_take(struct ledger *l, const char *name, struct found **ret_f, struct opt
 	return OPTT_OK;
 }
 
-/* "NAME:PROVIDER:SUBJECT:LAST:CREATED:GROUPS" */
+/* "NAME:PROVIDER:SUBJECT:LAST:CREATED:GROUPS" (GROUPS: the groups stored) */
 static int
-put_state(struct optt_buf *b, const char *name, const char *provider, const char *subject, int64_t last,
-	  int64_t created)
+put_state(struct optt_buf *b, const struct optt_reg_entry *e, int64_t created)
 {
 	char prov[3 * OPTT_LINE_MAX], sub[3 * OPTT_LINE_MAX], nums[64];
+	size_t i, len;
+	int first = 1;
 
-	if (optt_field_encode(provider, prov, sizeof(prov)) == (size_t)-1 ||
-	    optt_field_encode(subject, sub, sizeof(sub)) == (size_t)-1)
+	if (optt_field_encode(e->provider, prov, sizeof(prov)) == (size_t)-1 ||
+	    optt_field_encode(e->subject, sub, sizeof(sub)) == (size_t)-1)
 		return -2;
-	snprintf(nums, sizeof(nums), ":%lld:%lld:", (long long)last, (long long)created);
-	if (strlen(name) + strlen(prov) + strlen(sub) + strlen(nums) + 3 > OPTT_LINE_MAX)
+	snprintf(nums, sizeof(nums), ":%lld:%lld:", (long long)e->now, (long long)created);
+	len = strlen(e->name) + strlen(prov) + strlen(sub) + strlen(nums) + 3;
+	if (len > OPTT_LINE_MAX)
 		return -2;
-	return optt_buf_puts(b, name) == 0 && optt_buf_puts(b, ":") == 0 && optt_buf_puts(b, prov) == 0 &&
-			       optt_buf_puts(b, ":") == 0 && optt_buf_puts(b, sub) == 0 &&
-			       optt_buf_puts(b, nums) == 0 && optt_buf_puts(b, "\n") == 0
-		       ? 0
-		       : -1;
+	if (optt_buf_puts(b, e->name) != 0 || optt_buf_puts(b, ":") != 0 || optt_buf_puts(b, prov) != 0 ||
+	    optt_buf_puts(b, ":") != 0 || optt_buf_puts(b, sub) != 0 || optt_buf_puts(b, nums) != 0)
+		return -1;
+	/* the groups that fit the line, in order; the others are not stored
+	 * anywhere (the group lines follow stored[]) */
+	for (i = 0; e->groups != NULL && i < e->groups->n; i++) {
+		size_t gl = strlen(e->groups->name[i]) + !first;
+
+		if (!e->stored[i])
+			continue;
+		if (len + gl > OPTT_LINE_MAX) {
+			e->stored[i] = 0;
+			continue;
+		}
+		if ((!first && optt_buf_puts(b, ",") != 0) || optt_buf_puts(b, e->groups->name[i]) != 0)
+			return -1;
+		len += gl;
+		first = 0;
+	}
+	return optt_buf_puts(b, "\n") == 0 ? 0 : -1;
+}
+
+/* SPEC §16: which of e's groups may be stored - not the name of a
+ * private group in the ledger (a registered user's, e's own included) */
+static void
+groups_storable(const struct ledger *l, const struct optt_reg_entry *e)
+{
+	struct optt_lines lr;
+	struct optt_grline gr;
+	const char *line;
+	size_t n, i;
+	int k;
+
+	for (i = 0; e->groups != NULL && i < e->groups->n; i++)
+		e->stored[i] = strcmp(e->groups->name[i], e->name) != 0;
+	if (e->groups == NULL)
+		return;
+	optt_lines_mem(&lr, l->in[F_GROUP].data, l->in[F_GROUP].len);
+	while (optt_lines_next(&lr, &line, &n) == 1)
+		if (optt_parse_grline(line, n, &gr) && gr.members.n == 0 &&
+		    (k = optt_group_list_find(e->groups, gr.name.p, gr.name.n)) >= 0)
+			e->stored[k] = 0;
+}
+
+/* room kept in a line we add a member to, so that a GID refreshed later
+ * (at most 9 more digits) never pushes it over OPTT_LINE_MAX */
+#define GID_SLACK 10
+
+/* "NAME:PASSWD:GID:MEMBERS" of gr with gid and without the member drop,
+ * into out (OPTT_LINE_MAX bytes): its length (newline not included), or
+ * (size_t)-1 when line and newline would be over OPTT_LINE_MAX;
+ * *ret_members counts the members written */
+static size_t
+group_line(char *out, const struct optt_grline *gr, uint32_t gid, const char *drop, int *ret_members)
+{
+	struct optt_field m;
+	size_t pos, len, dl = strlen(drop);
+	int r;
+
+	*ret_members = 0;
+	r = snprintf(out, OPTT_LINE_MAX, "%.*s:%.*s:%lu:", (int)gr->name.n, gr->name.p, (int)gr->passwd.n,
+		     gr->passwd.p, (unsigned long)gid);
+	if (r < 0 || (size_t)r + 1 > OPTT_LINE_MAX)
+		return (size_t)-1;
+	len = (size_t)r;
+	for (pos = 0; optt_members_next(gr->members, &pos, &m);) {
+		if (m.n == dl && memcmp(m.p, drop, dl) == 0)
+			continue;
+		if (len + (*ret_members > 0) + m.n + 1 > OPTT_LINE_MAX)
+			return (size_t)-1;
+		if ((*ret_members)++ > 0)
+			out[len++] = ',';
+		memcpy(out + len, m.p, m.n);
+		len += m.n;
+	}
+	return len;
+}
+
+/*
+ * The group file rewritten for e (SPEC §16): e's private line and e's
+ * name in every member list left out (the caller appends e's private
+ * line); each line of a stored group gets the GID /etc/group has now, and
+ * e joins the first of its lines with room, else a new line; a mapped
+ * line left without members goes.  0, or -1 out of memory.
+ */
+static int
+copy_groups(struct ledger *l, const struct optt_reg_entry *e)
+{
+	unsigned char added[OPTT_GROUPS_MAX] = { 0 };
+	struct optt_buf *b = &l->out[F_GROUP];
+	struct optt_lines lr;
+	struct optt_grline gr;
+	const char *line;
+	char *out;
+	size_t n, len, i, el = strlen(e->name);
+	int k, members, r = -1;
+
+	if ((out = malloc(OPTT_LINE_MAX)) == NULL)
+		return -1;
+	optt_lines_mem(&lr, l->in[F_GROUP].data, l->in[F_GROUP].len);
+	while (optt_lines_next(&lr, &line, &n) == 1) {
+		if (!optt_parse_grline(line, n, &gr) || optt_field_is(gr.name, e->name))
+			continue;
+		if (gr.members.n == 0) { /* another user's private group */
+			if (put(b, line, n) != 0)
+				goto out;
+			continue;
+		}
+		k = e->groups != NULL ? optt_group_list_find(e->groups, gr.name.p, gr.name.n) : -1;
+		if (k >= 0 && !e->stored[k])
+			k = -1;
+		len = group_line(out, &gr, k >= 0 ? e->gids[k] : gr.gid, e->name, &members);
+		if (len == (size_t)-1) /* made by hand, no room for a longer GID: as it was */
+			len = group_line(out, &gr, gr.gid, e->name, &members);
+		if (len == (size_t)-1 || members == 0)
+			continue; /* nobody left in it */
+		if (k >= 0 && !added[k] && len + 1 + el + 1 + GID_SLACK <= OPTT_LINE_MAX) {
+			out[len++] = ',';
+			memcpy(out + len, e->name, el);
+			len += el;
+			added[k] = 1;
+		}
+		if (put(b, out, len) != 0)
+			goto out;
+	}
+	for (i = 0; e->groups != NULL && i < e->groups->n; i++) {
+		if (!e->stored[i] || added[i])
+			continue;
+		len = (size_t)snprintf(out, OPTT_LINE_MAX, "%s:x:%lu:%s", e->groups->name[i], (unsigned long)e->gids[i],
+				       e->name);
+		if (put(b, out, len) != 0)
+			goto out;
+	}
+	r = 0;
+out:
+	free(out);
+	return r;
 }
 
 /* do the stored binding and e agree?  (a missing state line: they do not) */
@@ -339,16 +477,22 @@ optt_ledger_register(const struct optt_acct_paths *p, const struct optt_reg_entr
 	}
 	if (put(&l.out[F_PASSWD], line, (size_t)n) != 0)
 		goto nomem;
-	n = snprintf(line, sizeof(line), "%s:x:%lu:", e->name,
-		     (unsigned long)(f->has_pw ? f->pw.gid : e->uid));
-	if (put(&l.out[F_GROUP], line, (size_t)n) != 0)
-		goto nomem;
-	if ((r = put_state(&l.out[F_STATE], e->name, e->provider, e->subject, e->now, created)) != 0) {
+	/* SPEC §16: the state line says which groups are stored, then the
+	 * group file follows it (membership replaced) */
+	groups_storable(&l, e);
+	if ((r = put_state(&l.out[F_STATE], e, created)) != 0) {
 		if (r == -1)
 			goto nomem;
 		st = optt_err_set(err, OPTT_SYSTEM, "the state of '%s' would be over %d bytes", e->name, OPTT_LINE_MAX);
 		goto out;
 	}
+	optt_buf_clear(&l.out[F_GROUP]);
+	if (copy_groups(&l, e) != 0)
+		goto nomem;
+	n = snprintf(line, sizeof(line), "%s:x:%lu:", e->name,
+		     (unsigned long)(f->has_pw ? f->pw.gid : e->uid));
+	if (put(&l.out[F_GROUP], line, (size_t)n) != 0)
+		goto nomem;
 	st = ledger_commit(&l, order, err);
 	goto out;
 nomem:

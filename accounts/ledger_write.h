@@ -10,7 +10,8 @@
  * temp file, fsync'ed and renamed over the old one, so a crash at any
  * point leaves each file old or new, never torn (state and group go
  * first, passwd - what makes a name registered - last; forget goes the
- * other way).  The directory is root's 0755 (created so when missing),
+ * other way).  A mapped group's members are packed into lines of at most
+ * OPTT_LINE_MAX bytes (a group may have several lines).  The directory is root's 0755 (created so when missing),
  * passwd and group 0644, state 0600.  Readers take no lock.
  *
  * Uses the token core's status (struct optt_err) and file layer (fsutil,
@@ -21,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "accounts/groups.h"
 #include "accounts/held.h"
 #include "common/status.h"
 
@@ -33,6 +35,16 @@ struct optt_reg_entry {
 	const char *provider; /* token endpoint, or issuer */
 	const char *subject;
 	int64_t now;
+	/* SPEC §16: the user's mapped local groups (each an existing local
+	 * group, in the order of the token) and their GIDs as /etc/group has
+	 * them now; NULL for none.  Membership is replaced: the user leaves
+	 * every other mapped group.  The writer sets stored[i] (ngroups
+	 * entries, the caller's) to 1 for each group it kept, 0 for one it
+	 * could not (the name of a registered user's private group, or no
+	 * room left in the state line). */
+	const struct optt_group_list *groups;
+	const uint32_t *gids;
+	unsigned char *stored;
 };
 
 enum optt_ledger_refusal {
@@ -43,8 +55,9 @@ enum optt_ledger_refusal {
 	OPTT_LEDGER_LOCAL,            /* a local user or group name: never registered */
 };
 
-/* Register e->name, or refresh its last online login when it is there
- * with the same provider and subject (UID, home and shell never change).
+/* Register e->name, or refresh its last online login and its groups when
+ * it is there with the same provider and subject (UID, home and shell
+ * never change).
  * OPTT_OK with *ret saying what happened (and *ret_holder for HELD);
  * OPTT_SYSTEM / OPTT_NOMEM / OPTT_UNAVAILABLE (the lock stayed held) with
  * err, nothing changed. */

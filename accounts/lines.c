@@ -34,6 +34,19 @@ optt_lines_mem(struct optt_lines *l, const char *data, size_t n)
 	l->eof = 1;
 }
 
+int
+optt_lines_rewind(struct optt_lines *l)
+{
+	if (l->fd < 0) {
+		optt_lines_mem(l, l->mem, l->memlen);
+		return 0;
+	}
+	if (lseek(l->fd, 0, SEEK_SET) == (off_t)-1)
+		return -1;
+	optt_lines_fd(l, l->fd);
+	return 0;
+}
+
 /* more bytes into buf after the carried part; 0, or -1 on a read error */
 static int
 fill(struct optt_lines *l)

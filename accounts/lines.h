@@ -33,6 +33,10 @@ struct optt_lines {
 
 void optt_lines_fd(struct optt_lines *l, int fd);
 void optt_lines_mem(struct optt_lines *l, const char *data, size_t n);
+/* Back to the first line (a descriptor: lseek to 0, so the file read
+ * again is the one opened, whatever was renamed over it since).  0, or -1
+ * when the descriptor cannot seek. */
+int optt_lines_rewind(struct optt_lines *l);
 /* The next line that keeps the rules, without its newline: 1 (*ret, *ret_n
  * set), 0 at the end, -1 when a read fails (the end, for a lookup). */
 int optt_lines_next(struct optt_lines *l, const char **ret, size_t *ret_n);

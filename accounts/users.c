@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include "accounts/groups.h"
 #include "accounts/ledger.h"
 #include "accounts/uid.h"
 #include "accounts/users.h"
@@ -30,7 +31,7 @@ const char optt_users_ledger_dir[] = LOCALSTATEDIR "/lib/optt/users";
 const char optt_users_config[] = SYSCONFDIR "/optt/optt.conf";
 const char optt_users_pins[] = SYSCONFDIR "/optt/uids";
 
-enum utype { UT_BOOL, UT_REGEX, UT_RANGE, UT_TEMPLATE, UT_ABSPATH, UT_WORDS, UT_PATHS };
+enum utype { UT_BOOL, UT_REGEX, UT_RANGE, UT_TEMPLATE, UT_ABSPATH, UT_WORDS, UT_PATHS, UT_CLAIMS, UT_GROUPMAP, UT_PREFIX };
 
 static const struct ukeydef {
 	const char *name;
@@ -46,6 +47,10 @@ static const struct ukeydef {
 	[OPTT_UK_IGNORE] = { "ignore", UT_WORDS, "gdm* sddm* lightdm* pam_unix_non_existent*" },
 	[OPTT_UK_SSH_PROGRAMS] = { "ssh_programs", UT_PATHS, "/usr/sbin/sshd /usr/lib/openssh/sshd-session" },
 	[OPTT_UK_LEDGER_DIR] = { "ledger_dir", UT_ABSPATH, optt_users_ledger_dir },
+	/* SPEC §16: groups from the token */
+	[OPTT_UK_GROUPS_CLAIM] = { "groups_claim", UT_CLAIMS, "authorities groups" },
+	[OPTT_UK_GROUP_MAP] = { "group_map", UT_GROUPMAP, "" },
+	[OPTT_UK_GROUP_PREFIX] = { "group_prefix", UT_PREFIX, "" },
 };
 
 void
@@ -143,6 +148,41 @@ words_ok(const char *v, int paths)
 	}
 }
 
+#define USERS_MAX_CLAIMS 16
+
+/* groups_claim: 1 to USERS_MAX_CLAIMS claim names of printable ASCII */
+static int
+claims_ok(const char *v)
+{
+	const char *w;
+	size_t n, i, count = 0;
+
+	while (optt_words_next(&v, &w, &n)) {
+		for (i = 0; i < n; i++)
+			if (w[i] <= 0x20 || w[i] >= 0x7f)
+				return 0;
+		if (++count > USERS_MAX_CLAIMS)
+			return 0;
+	}
+	return count > 0;
+}
+
+/* group_map: VALUE:GROUP words, VALUE a value that can count (SPEC §16's
+ * filter), GROUP a name the ledger can hold; at most OPTT_GROUPS_MAX */
+static int
+group_map_ok(const char *v)
+{
+	const char *w, *colon;
+	size_t n, count = 0;
+
+	while (optt_words_next(&v, &w, &n)) {
+		if ((colon = memchr(w, ':', n)) == NULL || !optt_group_value_ok(w, (size_t)(colon - w)) ||
+		    !optt_name_valid(colon + 1, n - (size_t)(colon - w) - 1) || ++count > OPTT_GROUPS_MAX)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 check_value(enum optt_ukey k, const char *v, char *why, size_t n)
 {
@@ -186,6 +226,19 @@ check_value(enum optt_ukey k, const char *v, char *why, size_t n)
 		if (!line_safe(v) || !words_ok(v, ukeys[k].type == UT_PATHS))
 			return bad(why, n, key, ukeys[k].type == UT_PATHS ? "expected absolute paths"
 						: "expected names, '*' only at the end of one");
+		return 0;
+	case UT_CLAIMS:
+		if (!claims_ok(v))
+			return bad(why, n, key, "expected 1 to 16 claim names (printable ASCII, separated by blanks)");
+		return 0;
+	case UT_GROUPMAP:
+		if (!group_map_ok(v))
+			return bad(why, n, key, "expected VALUE:GROUP ... (VALUE without ':', ',', blanks or control "
+						"characters; GROUP a group name; at most 64)");
+		return 0;
+	case UT_PREFIX:
+		if (v[0] != '\0' && (!optt_group_value_ok(v, strlen(v)) || strlen(v) >= OPTT_GROUP_VALUE_MAX))
+			return bad(why, n, key, "expected a prefix without ':', ',', blanks or control characters");
 		return 0;
 	}
 	return bad(why, n, key, "unknown key type");

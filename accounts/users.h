@@ -1,5 +1,5 @@
 /*
- * users.h - the [users] section of optt.conf(5) (SPEC §15): one key table
+ * users.h - the [users] section of optt.conf(5) (SPEC §15, §16): one key table
  * (users.c) that both the token core's configuration (common/conf.c, for
  * pam_optt and optt-token check-config) and the NSS module parse with.
  *
@@ -25,6 +25,9 @@ enum optt_ukey {
 	OPTT_UK_IGNORE,
 	OPTT_UK_SSH_PROGRAMS,
 	OPTT_UK_LEDGER_DIR,
+	OPTT_UK_GROUPS_CLAIM, /* SPEC §16 */
+	OPTT_UK_GROUP_MAP,
+	OPTT_UK_GROUP_PREFIX,
 	OPTT_UK_COUNT
 };
 

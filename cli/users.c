@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts/groups.h"
 #include "accounts/held.h"
 #include "accounts/ledger.h"
 #include "accounts/ledger_write.h"
@@ -48,6 +49,8 @@ when(int64_t t, char *buf, size_t n)
 struct last_of {
 	const char *name;
 	int64_t last;
+	char *groups; /* the stored groups (SPEC §16), "a,b" */
+	size_t gn;
 };
 
 static int
@@ -59,6 +62,7 @@ last_cb(void *ctx, const char *line, size_t n)
 	if (!optt_parse_stline(line, n, &e) || !optt_field_is(e.name, lo->name))
 		return 0;
 	lo->last = e.last;
+	snprintf(lo->groups, lo->gn, "%.*s", (int)e.groups.n, e.groups.p);
 	return 1;
 }
 
@@ -72,7 +76,8 @@ users_list(const struct optt_acct_paths *p)
 	struct optt_pwline e;
 	struct optt_stline st;
 	const char *line, *sline;
-	char path[4096], name[OPTT_NAME_MAX_TEXT], prov[OPTT_LINE_MAX], sub[OPTT_LINE_MAX], last[32];
+	char path[4096], name[OPTT_NAME_MAX_TEXT], prov[OPTT_LINE_MAX], sub[OPTT_LINE_MAX], last[32],
+		groups[OPTT_LINE_MAX];
 	size_t n, sn;
 	int pfd = -1, sfd = -1, rows = 0, rc = 0, have_st;
 
@@ -97,19 +102,21 @@ users_list(const struct optt_acct_paths *p)
 				have_st = optt_field_is(st.name, name);
 				break;
 			}
+		groups[0] = '\0';
 		if (have_st) {
+			snprintf(groups, sizeof(groups), "%.*s", (int)st.groups.n, st.groups.p);
 			when(st.last, last, sizeof(last));
 			if (optt_field_decode(st.subject, sub, sizeof(sub)) == (size_t)-1)
 				snprintf(sub, sizeof(sub), "(unreadable)");
 		} else {
-			struct last_of lo = { name, 0 };
+			struct last_of lo = { name, 0, groups, sizeof(groups) };
 
 			optt_scan_in(p->ledger_dir, "state", last_cb, &lo);
 			when(lo.last, last, sizeof(last));
 			if (!optt_ledger_binding(p, name, prov, sizeof(prov), sub, sizeof(sub)))
 				snprintf(sub, sizeof(sub), "(no state)");
 		}
-		printf("%-20s %10lu  %-20s %-20s %s\n", name, (unsigned long)e.uid, "-", last, sub);
+		printf("%-20s %10lu  %-20s %-20s %s\n", name, (unsigned long)e.uid, groups[0] ? groups : "-", last, sub);
 		rows++;
 	}
 	fprintf(stderr, "optt: %d registered user%s (%s)\n", rows, rows == 1 ? "" : "s", p->ledger_dir);
@@ -129,7 +136,7 @@ struct one {
 	const char *name;
 	int found;
 	unsigned long uid;
-	char home[OPTT_LINE_MAX], shell[OPTT_LINE_MAX];
+	char home[OPTT_LINE_MAX], shell[OPTT_LINE_MAX], groups[OPTT_LINE_MAX];
 	int64_t last, created;
 };
 
@@ -158,7 +165,39 @@ show_st(void *ctx, const char *line, size_t n)
 		return 0;
 	o->last = e.last;
 	o->created = e.created;
+	snprintf(o->groups, sizeof(o->groups), "%.*s", (int)e.groups.n, e.groups.p);
 	return 1;
+}
+
+/* SPEC §16: the groups of the last online login (the state line), each
+ * with the GID /etc/group gives it now - what initgroups answers */
+static void
+show_groups(const struct optt_acct_paths *p, const char *stored)
+{
+	struct optt_group_list *gl = malloc(sizeof(*gl));
+	struct optt_field f = { stored, strlen(stored) }, m;
+	uint32_t gids[OPTT_GROUPS_MAX];
+	unsigned char found[OPTT_GROUPS_MAX];
+	size_t pos, i;
+
+	if (gl == NULL || stored[0] == '\0') {
+		printf("  groups: -%s\n", gl == NULL ? " (out of memory)" : "");
+		free(gl);
+		return;
+	}
+	optt_group_list_init(gl);
+	for (pos = 0; optt_members_next(f, &pos, &m);)
+		(void)optt_group_list_add(gl, m.p, m.n);
+	optt_local_group_gids(p, gl, gids, found);
+	printf("  groups:");
+	for (i = 0; i < gl->n; i++) {
+		if (found[i])
+			printf(" %s(%lu)", gl->name[i], (unsigned long)gids[i]);
+		else
+			printf(" %s(not in %s: not given)", gl->name[i], p->group);
+	}
+	printf("\n");
+	free(gl);
 }
 
 static int
@@ -186,7 +225,8 @@ users_show(const struct optt_conf *c, const struct optt_acct_paths *p, const cha
 			printf("  provider: %s\n  subject: %s\n", prov, sub);
 		else
 			printf("  provider: (no state line: a login is refused until users forget)\n");
-		printf("  groups: -\n  registered at: %s\n  last online login: %s\n", t1, t2);
+		show_groups(p, o.groups);
+		printf("  registered at: %s\n  last online login: %s\n", t1, t2);
 	} else {
 		printf("  registered: no\n");
 	}
@@ -447,6 +487,45 @@ held_line(void *ctx, const char *line, size_t n)
 	return 0;
 }
 
+/* SPEC §16: each group_map target, and whether /etc/group has it; a
+ * missing one is a warning (with register = yes) */
+static int
+group_map_check(const struct optt_users *u, const struct optt_acct_paths *p)
+{
+	struct optt_group_list *gl = malloc(sizeof(*gl));
+	const char *cur = optt_users_value(u, OPTT_UK_GROUP_MAP), *w, *colon;
+	uint32_t gids[OPTT_GROUPS_MAX];
+	unsigned char found[OPTT_GROUPS_MAX];
+	size_t n, i;
+	int warnings = 0;
+
+	if (gl == NULL)
+		return 0;
+	optt_group_list_init(gl);
+	while (optt_words_next(&cur, &w, &n))
+		if ((colon = memchr(w, ':', n)) != NULL)
+			(void)optt_group_list_add(gl, colon + 1, n - (size_t)(colon - w) - 1);
+	if (optt_local_group_gids(p, gl, gids, found) != 0 && gl->n > 0)
+		printf("  %s cannot be read\n", p->group);
+	for (i = 0; i < gl->n; i++) {
+		if (found[i]) {
+			printf("  group_map target %s: a local group (GID %lu in %s)\n", gl->name[i], (unsigned long)gids[i],
+			       p->group);
+		} else if (u->reg) {
+			printf("warning: group_map target %s: not a local group in %s (skipped at every login)\n",
+			       gl->name[i], p->group);
+			warnings++;
+		} else {
+			printf("  group_map target %s: not a local group in %s\n", gl->name[i], p->group);
+		}
+	}
+	if (u->text[OPTT_UK_GROUP_PREFIX] != NULL && u->text[OPTT_UK_GROUP_PREFIX][0] != '\0')
+		printf("  group_prefix %s: a value %sNAME makes the user a member of the local group NAME, if there is "
+		       "one\n", u->text[OPTT_UK_GROUP_PREFIX], u->text[OPTT_UK_GROUP_PREFIX]);
+	free(gl);
+	return warnings;
+}
+
 int
 optt_cli_users_check(const struct optt_conf *c)
 {
@@ -455,13 +534,14 @@ optt_cli_users_check(const struct optt_conf *c)
 	struct pincheck pc;
 	struct heldcheck hc;
 	char *ns;
-	int w = 0;
+	int w = 0, missing;
 	size_t k;
 
 	paths_of(c, &p);
 	printf("[users]\n");
 	for (k = 0; k < OPTT_UK_COUNT; k++)
 		printf("  %s = %s\n", optt_users_key_name((enum optt_ukey)k), optt_users_value(u, (enum optt_ukey)k));
+	missing = group_map_check(u, &p);
 	if (!u->reg) {
 		printf("  register = no: pam_optt registers no one; libnss_optt answers the ledger only\n");
 		return 0;
@@ -498,5 +578,5 @@ optt_cli_users_check(const struct optt_conf *c)
 	hc.p = &p;
 	hc.warnings = 0;
 	optt_scan_in(p.ledger_dir, "passwd", held_line, &hc);
-	return w + pc.warnings + hc.warnings;
+	return w + missing + pc.warnings + hc.warnings;
 }

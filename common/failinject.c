@@ -48,6 +48,15 @@ configure_once(void)
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 }
 
+/* read the environment when the library is loaded: the PAM module later
+ * runs libcurl and OpenSSL with an empty environment (SPEC §19), and the
+ * first event may come inside that window */
+__attribute__((constructor)) static void
+configure_at_load(void)
+{
+	configure_once();
+}
+
 static int
 fail_alloc(void)
 {

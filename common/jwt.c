@@ -20,7 +20,7 @@ payload(const char *token)
 	if ((p1 = strchr(token, '.')) == NULL || (p2 = strchr(p1 + 1, '.')) == NULL ||
 	    strchr(p2 + 1, '.') != NULL)
 		return NULL;
-	optt_buf_init(&b, 64 * 1024);
+	optt_buf_init(&b, OPTT_JWT_PAYLOAD_MAX);
 	if (optt_base64url_decode(&b, p1 + 1, (size_t)(p2 - p1 - 1)) == 0 && b.data != NULL)
 		o = optt_json_parse(b.data, b.len);
 	optt_buf_clear(&b);
@@ -104,6 +104,35 @@ optt_jwt_claim_holds(const char *token, const char *name, const char *value)
 	}
 	optt_json_free(&o);
 	return r;
+}
+
+int
+optt_jwt_claim_strings(const char *token, const char *const *names, optt_jwt_string_fn fn, void *ctx)
+{
+	struct json_object *o = payload(token), *v, *el;
+	size_t i, j, n;
+	int stop = 0;
+
+	if (o == NULL)
+		return -1;
+	for (i = 0; names[i] != NULL && !stop; i++) {
+		if (!json_object_object_get_ex(o, names[i], &v))
+			continue;
+		if (json_object_is_type(v, json_type_string)) {
+			stop = fn(ctx, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+			continue;
+		}
+		if (!json_object_is_type(v, json_type_array))
+			continue;
+		n = json_object_array_length(v);
+		for (j = 0; j < n && !stop; j++) {
+			el = json_object_array_get_idx(v, j);
+			if (json_object_is_type(el, json_type_string))
+				stop = fn(ctx, json_object_get_string(el), (size_t)json_object_get_string_len(el));
+		}
+	}
+	optt_json_free(&o);
+	return 0;
 }
 
 int

@@ -15,9 +15,10 @@
  *
  *   nss_module/     libnss_optt.so.2     -> accounts/libopttaccounts only
  *
- * Below them all, accounts/ (SPEC §15): libopttaccounts, libc and libinih
- * only - the UID rule, the user ledger's formats, the [users] key table,
- * the /etc readers, pins, the held-UID rule, the sshd caller check.
+ * Below them all, accounts/ (SPEC §15, §16): libopttaccounts, libc and
+ * libinih only - the UID rule, the user ledger's formats, the [users] key
+ * table, the /etc readers, pins, the held-UID rule, the sshd caller check,
+ * the group claims' filter and mapper and the group readers (groups.c).
  * libopttcore links it (conf.c parses [users] with its table); it never
  * links anything above it.  libopttledgerw, the ledger's one writer, is
  * linked by pam_optt.so and optt-token, never by the NSS module.

@@ -14,7 +14,10 @@
  * nothing (enumeration included); the only state kept between calls is
  * the two enumeration cursors and the few entries synthesized for sshd in
  * this process (so that its later getpwuid/getgrgid of the same user get
- * the same answer), each under a mutex.
+ * the same answer), each under a mutex.  A mapped local group (SPEC §16)
+ * is answered only while /etc/group itself has that name with that GID,
+ * and initgroups takes its GID from /etc/group by name; group
+ * enumeration never lists one.
  */
 #include "config.h"
 
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include "accounts/caller.h"
+#include "accounts/groups.h"
 #include "accounts/held.h"
 #include "accounts/ledger.h"
 #include "accounts/lines.h"
@@ -143,6 +147,10 @@ struct want {
 	char *buf;
 	size_t len;
 	enum nss_status status;
+	/* SPEC §16: the first line found is a mapped local group's */
+	int mapped;
+	char mapped_name[OPTT_NAME_MAX_TEXT];
+	uint32_t mapped_gid;
 };
 
 static int
@@ -165,6 +173,14 @@ gr_line(void *ctx, const char *line, size_t n)
 
 	if (!optt_parse_grline(line, n, &e) || (w->name != NULL ? !optt_field_is(e.name, w->name) : e.gid != w->id))
 		return 0;
+	if (e.members.n > 0) {
+		/* a mapped local group (SPEC §16): answered from all its lines */
+		w->mapped = 1;
+		memcpy(w->mapped_name, e.name.p, e.name.n);
+		w->mapped_name[e.name.n] = '\0';
+		w->mapped_gid = e.gid;
+		return 1;
+	}
 	w->status = fill_gr(&e, w->gr, w->buf, w->len) == 0 ? NSS_STATUS_SUCCESS : NSS_STATUS_TRYAGAIN;
 	return 1;
 }
@@ -192,6 +208,49 @@ ledger_lookup(const char *file, optt_line_fn fn, struct want *w, int *errnop)
 	w->status = NSS_STATUS_NOTFOUND;
 	readable = optt_scan_in(p.ledger_dir, file, fn, w) == 0;
 	return finish(w, readable, errnop);
+}
+
+/* --- mapped local groups (SPEC §16) ----------------------------------- */
+
+/* getgrnam/getgrgid of a mapped local group: NOTFOUND unless /etc/group
+ * still has it with that GID */
+static enum nss_status
+mapped_answer(const struct want *w, int *errnop)
+{
+	struct optt_acct_paths p;
+	struct optt_lines *l = NULL;
+	const char *conf, *proc;
+	char path[4096];
+	int fd = -1, r;
+	enum nss_status st = NSS_STATUS_NOTFOUND;
+
+	where(&p, &conf, &proc);
+	*errnop = ENOENT;
+	if (optt_local_group_is(&p, w->mapped_name, w->mapped_gid) != 1)
+		return NSS_STATUS_NOTFOUND;
+	if ((size_t)snprintf(path, sizeof(path), "%s/group", p.ledger_dir) >= sizeof(path) ||
+	    (fd = optt_lines_open(path)) < 0)
+		return NSS_STATUS_UNAVAIL;
+	if ((l = malloc(sizeof(*l))) == NULL) {
+		*errnop = ENOMEM;
+		st = NSS_STATUS_TRYAGAIN;
+		goto out;
+	}
+	optt_lines_fd(l, fd);
+	r = optt_group_fill_mapped(l, w->mapped_name, w->mapped_gid, w->gr, w->buf, w->len);
+	if (r == 0) {
+		st = NSS_STATUS_SUCCESS;
+		*errnop = 0;
+	} else if (r == -1) {
+		st = NSS_STATUS_TRYAGAIN;
+		*errnop = ERANGE;
+	} else {
+		st = NSS_STATUS_UNAVAIL;
+	}
+out:
+	free(l);
+	close(fd);
+	return st;
 }
 
 /* --- sshd's first login ---------------------------------------------- */
@@ -310,7 +369,7 @@ synth_gr(const char *name, uint32_t known_uid, struct group *gr, char *buf, size
 NSS_EXPORT enum nss_status
 _nss_optt_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len, int *errnop)
 {
-	struct want w = { name, 0, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { name, 0, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 	enum nss_status st = ledger_lookup("passwd", pw_line, &w, errnop);
 
 	if (st == NSS_STATUS_NOTFOUND || st == NSS_STATUS_UNAVAIL) {
@@ -327,7 +386,7 @@ _nss_optt_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len,
 NSS_EXPORT enum nss_status
 _nss_optt_getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len, int *errnop)
 {
-	struct want w = { NULL, uid, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { NULL, uid, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 	enum nss_status st = ledger_lookup("passwd", pw_line, &w, errnop);
 	char name[OPTT_NAME_MAX_TEXT];
 
@@ -345,8 +404,11 @@ _nss_optt_getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len, int *e
 NSS_EXPORT enum nss_status
 _nss_optt_getgrnam_r(const char *name, struct group *gr, char *buf, size_t len, int *errnop)
 {
-	struct want w = { name, 0, 0, NULL, gr, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { name, 0, 0, NULL, gr, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 	enum nss_status st = ledger_lookup("group", gr_line, &w, errnop);
+
+	if (w.mapped)
+		return mapped_answer(&w, errnop);
 
 	if (st == NSS_STATUS_NOTFOUND || st == NSS_STATUS_UNAVAIL) {
 		int e = *errnop;
@@ -362,9 +424,12 @@ _nss_optt_getgrnam_r(const char *name, struct group *gr, char *buf, size_t len, 
 NSS_EXPORT enum nss_status
 _nss_optt_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, int *errnop)
 {
-	struct want w = { NULL, gid, 0, NULL, gr, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { NULL, gid, 0, NULL, gr, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 	enum nss_status st = ledger_lookup("group", gr_line, &w, errnop);
 	char name[OPTT_NAME_MAX_TEXT];
+
+	if (w.mapped)
+		return mapped_answer(&w, errnop);
 
 	if ((st == NSS_STATUS_NOTFOUND || st == NSS_STATUS_UNAVAIL) && gid != 0 && remembered(gid, name)) {
 		enum nss_status s2 = synth_gr(name, gid, gr, buf, len, errnop);
@@ -378,13 +443,13 @@ _nss_optt_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, int *er
 /* --- initgroups ------------------------------------------------------ */
 
 struct groups_of {
-	const char *user;
 	gid_t skip;
 	long *start, *size, limit;
 	gid_t **groups;
-	int nomem, member;
 };
 
+/* glibc's protocol: *start entries used of *size, grown by realloc up to
+ * limit (> 0); full at the limit is no error.  0, or -1 out of memory. */
 static int
 add_gid(struct groups_of *g, gid_t gid)
 {
@@ -402,10 +467,8 @@ add_gid(struct groups_of *g, gid_t gid)
 		nsize = *g->size > 0 ? 2 * *g->size : 16;
 		if (g->limit > 0 && nsize > g->limit)
 			nsize = g->limit;
-		if ((ng = realloc(*g->groups, (size_t)nsize * sizeof(gid_t))) == NULL) {
-			g->nomem = 1;
+		if ((ng = realloc(*g->groups, (size_t)nsize * sizeof(gid_t))) == NULL)
 			return -1;
-		}
 		*g->groups = ng;
 		*g->size = nsize;
 	}
@@ -413,43 +476,90 @@ add_gid(struct groups_of *g, gid_t gid)
 	return 0;
 }
 
+/* one file of the ledger kind through a heap reader: 0, -1 cannot open, -2 no memory */
 static int
-member_line(void *ctx, const char *line, size_t n)
+open_lines(const char *dir, const char *file, struct optt_lines **ret)
 {
-	struct groups_of *g = ctx;
-	struct optt_grline e;
+	char path[4096];
+	int fd;
 
-	if (!optt_parse_grline(line, n, &e))
-		return 0;
-	if (optt_field_is(e.name, g->user) || optt_list_has(e.members, g->user)) {
-		g->member = 1;
-		return add_gid(g, e.gid) != 0;
+	if (dir != NULL ? (size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path)
+			: (size_t)snprintf(path, sizeof(path), "%s", file) >= sizeof(path))
+		return -1;
+	if ((fd = optt_lines_open(path)) < 0)
+		return -1;
+	if ((*ret = malloc(sizeof(**ret))) == NULL) {
+		close(fd);
+		return -2;
 	}
+	optt_lines_fd(*ret, fd);
 	return 0;
 }
 
+static void
+close_lines(struct optt_lines **l)
+{
+	if (*l != NULL) {
+		close((*l)->fd);
+		free(*l);
+		*l = NULL;
+	}
+}
+
+/* The private group, then the mapped local groups (SPEC §16) with the
+ * GIDs /etc/group gives their names now: two files, one pass each. */
 NSS_EXPORT enum nss_status
 _nss_optt_initgroups_dyn(const char *user, gid_t group, long int *start, long int *size, gid_t **groupsp,
 			 long int limit, int *errnop)
 {
-	struct groups_of g = { user, group, start, size, limit, groupsp, 0, 0 };
+	struct groups_of g = { group, start, size, limit, groupsp };
 	struct optt_acct_paths p;
+	struct optt_lines *l = NULL;
+	struct optt_group_list *mapped = NULL;
 	const char *conf, *proc;
+	uint32_t private_gid = 0, gids[OPTT_GROUPS_MAX];
+	unsigned char found[OPTT_GROUPS_MAX];
+	enum nss_status st = NSS_STATUS_NOTFOUND;
+	size_t i;
+	int has_private = 0, any = 0, r;
 
 	where(&p, &conf, &proc);
-	if (optt_scan_in(p.ledger_dir, "group", member_line, &g) != 0) {
-		*errnop = ENOENT;
-		return NSS_STATUS_UNAVAIL;
+	*errnop = ENOENT;
+	if ((r = open_lines(p.ledger_dir, "group", &l)) != 0 || (mapped = malloc(sizeof(*mapped))) == NULL) {
+		st = r == -1 ? NSS_STATUS_UNAVAIL : NSS_STATUS_TRYAGAIN;
+		*errnop = r == -1 ? ENOENT : ENOMEM;
+		goto out;
 	}
-	if (g.nomem) {
-		*errnop = ENOMEM;
-		return NSS_STATUS_TRYAGAIN;
+	if (optt_ledger_groups_of(l, user, &has_private, &private_gid, mapped) != 0) {
+		st = NSS_STATUS_UNAVAIL;
+		goto out;
 	}
-	if (!g.member) {
-		*errnop = ENOENT;
-		return NSS_STATUS_NOTFOUND;
+	close_lines(&l);
+	if (has_private) {
+		if (add_gid(&g, private_gid) != 0)
+			goto nomem;
+		any = 1;
 	}
-	return NSS_STATUS_SUCCESS;
+	if (mapped->n > 0 && open_lines(NULL, p.group, &l) == 0 && optt_etc_group_gids(l, mapped, gids, found) == 0)
+		for (i = 0; i < mapped->n; i++) {
+			if (!found[i])
+				continue;
+			if (add_gid(&g, gids[i]) != 0)
+				goto nomem;
+			any = 1;
+		}
+	if (any) {
+		st = NSS_STATUS_SUCCESS;
+		*errnop = 0;
+	}
+	goto out;
+nomem:
+	st = NSS_STATUS_TRYAGAIN;
+	*errnop = ENOMEM;
+out:
+	close_lines(&l);
+	free(mapped);
+	return st;
 }
 
 /* --- enumeration ------------------------------------------------------ */
@@ -576,7 +686,7 @@ _nss_optt_setpwent(int stayopen)
 NSS_EXPORT enum nss_status
 _nss_optt_getpwent_r(struct passwd *pw, char *buf, size_t len, int *errnop)
 {
-	struct want w = { NULL, 0, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { NULL, 0, 0, pw, NULL, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 
 	return cursor_next(&pw_cur, "passwd", pw_any, &w, errnop);
 }
@@ -597,7 +707,7 @@ _nss_optt_setgrent(int stayopen)
 NSS_EXPORT enum nss_status
 _nss_optt_getgrent_r(struct group *gr, char *buf, size_t len, int *errnop)
 {
-	struct want w = { NULL, 0, 1, NULL, gr, buf, len, NSS_STATUS_NOTFOUND };
+	struct want w = { NULL, 0, 1, NULL, gr, buf, len, NSS_STATUS_NOTFOUND, 0, "", 0 };
 
 	return cursor_next(&gr_cur, "group", gr_private, &w, errnop);
 }

@@ -229,6 +229,18 @@ warn_state(struct attempt *a, const char *what, const struct optt_err *err)
 	pam_syslog(a->pamh, LOG_WARNING, "user=%s %s: %s", a->user, what, msg);
 }
 
+/* register.h's other log lines (SPEC §16: a mapped group that is not a
+ * local one), escaped like the decision line's texts */
+static void
+note_line(void *ctx, const char *line)
+{
+	struct attempt *a = ctx;
+	char esc[4 * 512];
+
+	optt_log_escape(esc, sizeof(esc), line, 1);
+	pam_syslog(a->pamh, LOG_WARNING, "user=%s %s", a->user, esc);
+}
+
 /* SPEC §11 after a full online success: the offline verifier and the
  * session's token.  Neither can turn the success into a failure. */
 static void
@@ -531,6 +543,8 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		optt_conf_clear(&conf);
 		return r;
 	}
+	reg.note = note_line;
+	reg.note_ctx = a;
 
 	/* 3. the password; refusals that need no request */
 	if (!a->args.flow_password) {

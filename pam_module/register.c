@@ -9,7 +9,10 @@
  * registered name; a new name is written only after a full online
  * success, with exactly the entry sshd was given (the writer refuses,
  * under its lock, a UID someone took meanwhile); local accounts are never
- * registered; offline logins never reach pam_optt_reg_after.
+ * registered; offline logins never reach pam_optt_reg_after.  Groups
+ * (SPEC §16) come from the token the subject comes from, and only ever
+ * name local groups that exist in /etc/group now (their GIDs read there);
+ * each online login replaces the set, an unreadable claim gives none.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 
 #include <security/pam_modules.h>
 
+#include "accounts/groups.h"
 #include "accounts/ledger_write.h"
 #include "common/jwt.h"
 #include "pam_module/register.h"
@@ -151,6 +155,80 @@ pam_optt_reg_before(struct pam_optt_reg *r, const struct optt_conf *c, const str
 	return candidate(r, ref);
 }
 
+static void note(const struct pam_optt_reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+note(const struct pam_optt_reg *r, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (r->note == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	r->note(r->note_ctx, line);
+}
+
+/* SPEC §16: the token's claim values, mapped, then only the local groups */
+struct token_groups {
+	struct optt_group_list values, mapped, local;
+	uint32_t mapped_gid[OPTT_GROUPS_MAX], gids[OPTT_GROUPS_MAX];
+	unsigned char found[OPTT_GROUPS_MAX], stored[OPTT_GROUPS_MAX];
+};
+
+static int
+take_value(void *ctx, const char *s, size_t n)
+{
+	return optt_group_values_take(ctx, s, n) < 0; /* 64 kept: stop */
+}
+
+/* 0, or -1 out of memory */
+static int
+token_groups(const struct pam_optt_reg *r, const char *token, struct token_groups *g)
+{
+	const char *names[17], *cur, *w;
+	char *claims;
+	size_t i, n, nn = 0;
+
+	optt_group_list_init(&g->values);
+	optt_group_list_init(&g->mapped);
+	optt_group_list_init(&g->local);
+	if (optt_users_value(r->users, OPTT_UK_GROUP_MAP)[0] == '\0' &&
+	    optt_users_value(r->users, OPTT_UK_GROUP_PREFIX)[0] == '\0')
+		return 0; /* nothing can map: no group, no claim read */
+	if ((claims = strdup(optt_users_value(r->users, OPTT_UK_GROUPS_CLAIM))) == NULL)
+		return -1;
+	/* the claim names, NUL-terminated in place (16 at most: users.c) */
+	for (cur = claims; nn < 16 && optt_words_next(&cur, &w, &n); nn++) {
+		size_t end = (size_t)(cur - claims);
+
+		names[nn] = w;
+		if (claims[end] != '\0') {
+			claims[end] = '\0';
+			cur = claims + end + 1;
+		}
+	}
+	names[nn] = NULL;
+	if (token != NULL)
+		(void)optt_jwt_claim_strings(token, names, take_value, &g->values);
+	free(claims);
+	optt_groups_map(r->users, &g->values, &g->mapped);
+	if (optt_local_group_gids(&r->paths, &g->mapped, g->mapped_gid, g->found) != 0 && g->mapped.n > 0)
+		note(r, "groups: %s cannot be read: no group of the token is given", r->paths.group);
+	for (i = 0; i < g->mapped.n; i++) {
+		if (!g->found[i]) {
+			note(r, "groups: '%s' (from the token) is not a local group in %s: skipped", g->mapped.name[i],
+			     r->paths.group);
+			continue;
+		}
+		g->gids[g->local.n] = g->mapped_gid[i];
+		(void)optt_group_list_add(&g->local, g->mapped.name[i], strlen(g->mapped.name[i]));
+	}
+	return 0;
+}
+
 int
 pam_optt_reg_after(struct pam_optt_reg *r, const struct optt_token *tok, int64_t now,
 		   struct pam_optt_refusal *ref)
@@ -158,9 +236,12 @@ pam_optt_reg_after(struct pam_optt_reg *r, const struct optt_token *tok, int64_t
 	struct optt_reg_entry e;
 	struct optt_holder h;
 	struct optt_err err;
+	struct token_groups *g = NULL;
 	enum optt_ledger_refusal res;
+	enum optt_status st;
 	char subject[1024], who[400];
 	const char *t = tok->id_token != NULL ? tok->id_token : tok->access_token;
+	size_t i;
 
 	memset(ref, 0, sizeof(*ref));
 	if (!r->bound && !r->active)
@@ -181,10 +262,29 @@ pam_optt_reg_after(struct pam_optt_reg *r, const struct optt_token *tok, int64_t
 	e.provider = r->provider;
 	e.subject = subject;
 	e.now = now;
+	/* SPEC §16: the groups come from the token the subject came from */
+	if ((g = calloc(1, sizeof(*g))) == NULL || token_groups(r, t, g) != 0) {
+		free(g);
+		return refuse(ref, PAM_BUF_ERR, "out-of-memory", "the token's groups: out of memory");
+	}
+	e.groups = &g->local;
+	e.gids = g->gids;
+	e.stored = g->stored;
 	optt_err_init(&err);
-	if (optt_ledger_register(&r->paths, &e, &res, &h, &err) != OPTT_OK) {
+	st = optt_ledger_register(&r->paths, &e, &res, &h, &err);
+	for (i = 0; st == OPTT_OK && res == OPTT_LEDGER_DONE && i < g->local.n; i++)
+		if (!g->stored[i])
+			note(r, "groups: '%s' not stored (a registered user's private group has that name, or the "
+				"ledger's state line is full)", g->local.name[i]);
+	free(g);
+	if (st != OPTT_OK) {
 		if (r->is_new)
 			return refuse(ref, PAM_SYSTEM_ERR, "ledger-error", "not registered: %.200s", err.msg);
+		/* with groups from the token, the session would run with an
+		 * earlier token's groups (a role the provider took away) */
+		if (optt_users_value(r->users, OPTT_UK_GROUP_MAP)[0] != '\0' ||
+		    optt_users_value(r->users, OPTT_UK_GROUP_PREFIX)[0] != '\0')
+			return refuse(ref, PAM_SYSTEM_ERR, "ledger-error", "groups not refreshed: %.200s", err.msg);
 		snprintf(ref->detail, sizeof(ref->detail), "ledger not refreshed: %.200s", err.msg);
 		return 0;
 	}

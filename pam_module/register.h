@@ -8,11 +8,14 @@
  *   pam_optt_reg_before   after the configuration, before any request:
  *                         unknown names, held UIDs, provider binding
  *   pam_optt_reg_after    after an online success (claims included):
- *                         subject binding, then write or refresh the entry
+ *                         subject binding, the token's groups (SPEC §16),
+ *                         then write or refresh the entry
  *
  * A refusal comes back as a PAM code, an outcome and a one-line detail
- * for the module's decision line.  Per call, nothing kept; nothing
- * secret (the token is read for its subject only).
+ * for the module's decision line; other lines worth a log line (a mapped
+ * group that is not a local one) go to the caller's note function.  Per
+ * call, nothing kept; nothing secret (the token is read for its subject
+ * and its group claims only).
  */
 #ifndef OPTT_PAM_REGISTER_H
 #define OPTT_PAM_REGISTER_H
@@ -50,6 +53,10 @@ struct pam_optt_reg {
 	uint32_t uid;
 	char home[4096];
 	char subject[1024];    /* the registered subject, when bound */
+	/* one log line that is not the decision (set by the caller after
+	 * pam_optt_reg_before; NULL: none) */
+	void (*note)(void *ctx, const char *line);
+	void *note_ctx;
 };
 
 /* 1 the user exists, 0 no such user, -1 the lookup failed, -2 no memory;

@@ -15,7 +15,7 @@ done
 keys=$(sed -n 's/^\t\[OPTT_K_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$OPTT_TOP_SRCDIR/common/conf.c")
 [ "$(echo $keys | wc -w)" -ge 20 ] && ok "key table read from common/conf.c" || not_ok "key table read from common/conf.c" "$keys"
 ukeys=$(sed -n 's/^\t\[OPTT_UK_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$OPTT_TOP_SRCDIR/accounts/users.c")
-[ "$(echo $ukeys | wc -w)" -ge 9 ] && ok "[users] key table read from accounts/users.c" || not_ok "[users] key table read" "$ukeys"
+[ "$(echo $ukeys | wc -w)" -ge 12 ] && ok "[users] key table read from accounts/users.c" || not_ok "[users] key table read" "$ukeys"
 keys="$keys $ukeys"
 page=$(mandoc -T utf8 "$M/optt.conf.5" | col -bx)
 for k in $keys; do
@@ -67,6 +67,19 @@ like "git-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$
 like "docker-credential-optt(1) FILES: the configured libexec" "$(mandoc -T utf8 "$M/docker-credential-optt.1" | col -bx)" "$libexecdir/optt-auth/optt-docker-helper"
 like "pam_optt(8) FILES: the configured state directories" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$localstatedir/lib/optt/offline/"
 like "libnss_optt(8) FILES: the configured ledger" "$(mandoc -T utf8 "$M/libnss_optt.8" | col -bx)" "$localstatedir/lib/optt/users/"
+# groups from the token (SPEC §16): what the three pages must tell an admin
+page=$(mandoc -T utf8 "$M/libnss_optt.8" | col -bx)
+for w in '\[SUCCESS=merge\]' AllowGroups 'users forget' 'next online login' initgroups '/etc/group'; do
+	like "libnss_optt(8) documents $w (groups from the token)" "$page" "$w"
+done
+page=$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)
+for w in '\[SUCCESS=merge\]' AllowGroups 'users forget' 'ADMIN:sudo' '%sudo' 'is not a local group'; do
+	like "pam_optt(8) documents $w (groups from the token)" "$page" "$w"
+done
+like "optt.conf(5): a worked group_map example" "$(mandoc -T utf8 "$M/optt.conf.5" | col -bx)" "group_map += ADMIN:sudo"
+for k in groups_claim group_map group_prefix; do
+	like "the commented optt.conf shows $k" "$(cat "$OPTT_TOP_BUILDDIR/optt.conf" 2>/dev/null)" "^#$k = "
+done
 like "... and run directory" "$(mandoc -T utf8 "$M/pam_optt.8" | col -bx)" "$runstatedir/optt/session/UID@PROFILE"
 
 # the outcome table: each row on one line, with either renderer

@@ -31,6 +31,13 @@ Test control, on the same server under /_ctl/ (never counted):
                                            device_complete=0 is verification_uri_complete=-)
   POST /_ctl/account?user=U[&password=P]   the account's password changes (none
                                            given: disabled, no password works)
+  POST /_ctl/subject?user=U&sub=S          U's tokens name subject S (S empty: U)
+  POST /_ctl/claims?user=U[&token=access|id|both]   (SPEC §16 tests)
+       body: a JSON object of claims      added to (or replacing) the claims of U's
+                                           next access tokens (password and device
+                                           grants; their refreshes keep them) and/or
+                                           of the device grant's ID token; an empty
+                                           body or {} clears them (default: both)
 RFC 8628 device grant: POST /rfc/device (counter rfc_device), polled at
 /rfc/token (counters device_poll, device_too_fast for polls sooner than the
 interval, device_token); the token response carries an id_token with
@@ -103,6 +110,11 @@ class State:
         self.subjects = {}        # user -> the `sub` its next tokens carry (a recycled name)
         self.verification_uri = None           # the device answer's, when set
         self.verification_uri_complete = None  # ("-": left out)
+        self.claims = {}          # user -> {"access": {...}, "id": {...}}: claims of its next tokens
+
+    def claims_for(self, user, where):
+        with LOCK:
+            return dict(self.claims.get(user, {}).get(where, {}))
 
     def count(self, name, total=False):
         with LOCK:
@@ -368,7 +380,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(413, {"error": "too_large"})
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/_ctl/"):
-            return self.control(path)
+            return self.control(path, body)
         routes = {
             "/gateway/uaa/oauth/token": self.optt,
             "/rest/v1/identity/apilogin": self.octo_apilogin,
@@ -392,9 +404,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.oauth_error(406, "invalid_request", "Accept: application/json required")
         fn(body)
 
-    def control(self, path):
+    def control(self, path, body=b""):
         st = self.server.state
         q, _ = self.query()
+        if path == "/_ctl/claims":
+            user, where = self.one(q, "user"), self.one(q, "token") or "both"
+            if not user or where not in ("access", "id", "both"):
+                return self.send_json(400, {"error": "user=U[&token=access|id|both]"})
+            try:
+                claims = json.loads(body) if body.strip() else {}
+            except ValueError:
+                return self.send_json(400, {"error": "the body is not JSON"})
+            if not isinstance(claims, dict):
+                return self.send_json(400, {"error": "the body is not a JSON object"})
+            with LOCK:
+                c = st.claims.setdefault(user, {})
+                for w in (("access", "id") if where == "both" else (where,)):
+                    c[w] = claims
+            return self.send_json(200, {"ok": True})
         if path == "/_ctl/reset":
             with LOCK:
                 st.reset()
@@ -556,8 +583,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.oauth_error(400, "invalid_grant", "Bad credentials")
             if a.get("mfa"):
                 return self.oauth_error(400, "interaction_required", "a second factor is required")
-            at, rt, _ = st.issue(u, b[0] if b else "optt-anonymous", "optt",
-                                 extra=dict(a.get("claims", {}), authorities=["INSTITUTE"]))
+            extra = dict(a.get("claims", {}), authorities=["INSTITUTE"])
+            extra.update(st.claims_for(u, "access"))
+            at, rt, _ = st.issue(u, b[0] if b else "optt-anonymous", "optt", extra=extra)
             st.count("optt_password")
             obj = {"access_token": at, "token_type": "bearer", "refresh_token": rt,
                    "expires_in": st.lifetime - 1, "scope": "read write", "jti": secrets.token_hex(8)}
@@ -683,7 +711,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.oauth_error(400, "invalid_grant", "Bad credentials")
             if a.get("mfa"):
                 return self.oauth_error(400, "interaction_required", "a second factor is required")
-            at, rt, _ = st.issue(a["username"], cid or "public", "oauth2", extra=a.get("claims", {}))
+            extra = dict(a.get("claims", {}))
+            extra.update(st.claims_for(a["username"], "access"))
+            at, rt, _ = st.issue(a["username"], cid or "public", "oauth2", extra=extra)
         elif gt == "client_credentials":
             if client is None or client.get("public"):
                 return self.oauth_error(401, "invalid_client", "client authentication required")
@@ -770,10 +800,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             d["state"] = "used"
             user = d["user"]
         a = st.account_named(user) or {}
-        at, rt, _ = st.issue(user, cid, "oauth2", extra=a.get("claims", {}))
+        extra = dict(a.get("claims", {}))
+        extra.update(st.claims_for(user, "access"))
+        at, rt, _ = st.issue(user, cid, "oauth2", extra=extra)
         now = int(time.time())
         claims = {"iss": "https://%s/rfc" % self.headers.get("Host", "127.0.0.1"), "sub": user,
                   "aud": cid, "exp": now + 300, "iat": now, "preferred_username": user}
+        claims.update(st.claims_for(user, "id"))
         f = st.take_fault("device_id_token")
         if f is not None and f["mode"] in IDTOKEN_FAULTS:  # an ID token that is not for us
             claims.update({"idtoken_iss": {"iss": "https://evil.invalid/rfc"},

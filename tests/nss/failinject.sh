@@ -6,7 +6,9 @@
 # SIGKILLed at that point, for every N the path reaches.  After each try
 # every ledger file is the old one or the new one (each line parses, the
 # new name is in all three or in none of passwd), the lock is free, and a
-# clean login after it registers the name.
+# clean login after it registers the name.  A refresh that cannot be
+# written is only logged - unless groups come from the token (SPEC §16):
+# then the login is refused rather than run with an earlier token's groups.
 . "$OPTT_TOP_SRCDIR/tests/lib.sh"
 . "$OPTT_TOP_SRCDIR/tests/nss/nss-env.sh"
 idp_start
@@ -64,4 +66,24 @@ for kind in WRITE FSYNC RENAME; do
 done
 is "every try left the old or the new ledger, and the next login worked" "$(cat "$FAILS")" ""
 is "no temp file left" "$(ls -A "$NS/ledger" | grep -c '\.tmp$')" 0
+
+# a refresh whose rename fails: logged only, or refused with groups
+refresh_failing() { # NAME: sets CODE
+	printf '%s' "$PW" | in_ns env LD_PRELOAD="$NS_PRELOAD" ASAN_OPTIONS=detect_leaks=0 OPTT_FAIL_RENAME=1 \
+		"$PAMDRIVE" --confdir "$NS/pamdrive.d" optt "$1" >"$T_DIR/o" 2>"$T_DIR/e"
+	CODE=$(cut -d' ' -f1 "$T_DIR/o")
+}
+refresh_failing nssu-base
+is "a registered user's refresh cannot be written, no groups configured: PAM_SUCCESS (logged)" "$CODE" PAM_SUCCESS
+nss_conf "register = yes
+group_map = ADMIN:sudo"
+idp_claims nssu-grp access '{"authorities": ["ADMIN"]}'
+pam_drive nssu-grp "$PW"
+is "with group_map: nssu-grp registered with sudo" "$CODE:$(ledger_file group | grep -c '^sudo:x:[0-9]*:nssu-grp$')" "PAM_SUCCESS:1"
+idp_claims nssu-grp access '{"authorities": []}'
+refresh_failing nssu-grp
+is "... ADMIN dropped, the refresh cannot be written: PAM_SYSTEM_ERR (no session with the old groups)" "$CODE" PAM_SYSTEM_ERR
+pam_drive nssu-grp "$PW"
+is "... the next login writes it: sudo gone" "$CODE:$(ledger_file group | grep -c nssu-grp,)$(ledger_file group | grep -c ':nssu-grp$')" \
+	"PAM_SUCCESS:00"
 t_done

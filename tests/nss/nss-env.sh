@@ -2,13 +2,17 @@
 # system's own programs (getent, id, su, sudo, sshd, login) with
 # libnss_optt.so.2 added to the system library directory (overlayfs), a
 # test /etc/nsswitch.conf, the module's compiled-in configuration and
-# ledger paths, /etc/pam.d and /home - all bind-mounted or overlaid inside
-# `unshare -m`, so the host's files are never edited.  Sourced after
-# lib.sh; root only.
+# ledger paths, /etc/pam.d and /home (and, when a suite writes them,
+# $NS/sudoers and $NS/group over /etc/sudoers and /etc/group) - all
+# bind-mounted or overlaid inside `unshare -m`, so the host's files are
+# never edited.  Sourced after lib.sh; root only.
 #
 #   nss_conf [USERS-LINES]    the config at the compiled-in path ([users] too)
 #   in_ns CMD...              run CMD in a fresh namespace of this set-up
 #   NS_LEDGER=DIR in_ns ...   another "host": another ledger directory
+#   idp_claims USER WHERE JSON   the claims of USER's next tokens (SPEC §16)
+#   ns_sshd [CONFIG-LINES]    sshd in a namespace of this set-up (PORT)
+#   ssh_login USER PW METHOD CMD   one login to it (RC, OUT, ERR, REQS)
 NSS_MOD="$OPTT_TOP_BUILDDIR/nss_module/.libs/libnss_optt.so.2"
 [ -f "$NSS_MOD" ] || { not_ok "libnss_optt.so.2 is built at $NSS_MOD"; t_done; }
 [ "$(id -u)" = 0 ] || { not_ok "the NSS suites run as root (mount namespaces)"; t_done; }
@@ -64,6 +68,7 @@ mount --bind "$NS/etc-optt" "$NS_CONFDIR"
 mount --bind "${NS_LEDGER:-$NS/ledger}" "$NS_LEDGER_PATH"
 [ -d "$NS/pam.d" ] && mount --bind "$NS/pam.d" /etc/pam.d
 [ -f "$NS/sudoers" ] && mount --bind "$NS/sudoers" /etc/sudoers
+[ -f "$NS/group" ] && mount --bind "$NS/group" /etc/group
 mount -t tmpfs -o mode=755 tmpfs /home
 mkdir -p /run/sshd
 exec "$@"
@@ -98,6 +103,14 @@ EOC
 	chmod 644 "$NS/etc-optt/optt.conf"
 }
 
+# idp_claims USER access|id|both JSON: the claims the test IdP adds to
+# USER's next access tokens and/or device ID tokens ('{}' clears them)
+idp_claims() {
+	printf '%s' "$3" >"$T_DIR/claims.json"
+	idp_curl -X POST -H 'Content-Type: application/json' --data-binary @"$T_DIR/claims.json" \
+		"$IDP_CTL/claims?user=$1&token=$2" >/dev/null || not_ok "idp claims for $1 ($2)"
+}
+
 # ledger_lines FILE: the ledger file's text (host side)
 ledger_file() { cat "${NS_LEDGER:-$NS/ledger}/$1" 2>/dev/null; }
 
@@ -108,9 +121,11 @@ uid_of() {
 
 # pam_drive USER PASSWORD [SERVICE]: one authentication through real libpam
 # (tests/pam/pamdrive with --confdir, no wrapper) inside the namespace, with
-# the system's NSS and our module; sets CODE, LOGLINE, REQS.  Services live
-# in $NS/pamdrive.d (pam_optt with config= the compiled-in file).  Logins
-# run at once set PD_TAG apart.
+# the system's NSS and our module; sets CODE, REQS.  Services live in
+# $NS/pamdrive.d (pam_optt with config= the compiled-in file).  Logins run
+# at once set PD_TAG apart.  NS_PAMLOG=1: under pam_wrapper (its service
+# directory the same, NSS the system's), whose stderr shows the module's
+# syslog lines: SYSLOG is set to them.
 PAMDRIVE="$OPTT_TOP_BUILDDIR/tests/pam/pamdrive"
 mkdir -p "$NS/pamdrive.d"
 printf 'auth required %s config=%s\n' "$PAM_MOD_PATH" "$NS_CONF" >"$NS/pamdrive.d/optt"
@@ -118,8 +133,66 @@ NS_PRELOAD=""
 [ "${OPTT_SANITIZERS:-no}" = yes ] && NS_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) libcrypt.so.1"
 pam_drive() {
 	n0=$(idp_count total)
-	printf '%s' "$2" | in_ns env LD_PRELOAD="$NS_PRELOAD" ASAN_OPTIONS=detect_leaks=0 \
-		"$PAMDRIVE" --confdir "$NS/pamdrive.d" "${3:-optt}" "$1" >"$T_DIR/pd.${PD_TAG:-0}.out" 2>"$T_DIR/pd.${PD_TAG:-0}.err"
+	if [ "${NS_PAMLOG:-0}" = 1 ]; then
+		set -- "$1" "$2" "${3:-optt}" env LD_PRELOAD="$NS_PRELOAD libpam_wrapper.so" PAM_WRAPPER=1 \
+			PAM_WRAPPER_SERVICE_DIR="$NS/pamdrive.d" PAM_WRAPPER_DEBUGLEVEL=2 ASAN_OPTIONS=detect_leaks=0 "$PAMDRIVE"
+	else
+		set -- "$1" "$2" "${3:-optt}" env LD_PRELOAD="$NS_PRELOAD" ASAN_OPTIONS=detect_leaks=0 "$PAMDRIVE" \
+			--confdir "$NS/pamdrive.d"
+	fi
+	u=$1 pw=$2 svc=$3
+	shift 3
+	printf '%s' "$pw" | in_ns "$@" "$svc" "$u" >"$T_DIR/pd.${PD_TAG:-0}.out" 2>"$T_DIR/pd.${PD_TAG:-0}.err"
 	CODE=$(cut -d' ' -f1 "$T_DIR/pd.${PD_TAG:-0}.out")
+	SYSLOG=$(sed -n 's/.*SYSLOG([0-9]*): //p' "$T_DIR/pd.${PD_TAG:-0}.err" | grep -v '_pam_init_handlers')
+	REQS=$(($(idp_count total) - n0))
+}
+
+# ns_sshd [EXTRA-SSHD-CONFIG-LINES]: the system's sshd inside a namespace of
+# this set-up, on a free 127.0.0.1 port (PORT; log $T_DIR/sshd.log),
+# keyboard-interactive and password authentication through PAM (the
+# suite's $NS/pam.d/sshd), stopped at exit; fails the suite when it does
+# not start
+ns_sshd() {
+	need sshd ssh sshpass ssh-keygen python3
+	ssh-keygen -q -t ed25519 -N '' -f "$T_DIR/hostkey" >/dev/null
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$T_DIR/sshd_config" <<EOC
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $T_DIR/hostkey
+PidFile $T_DIR/sshd.pid
+UsePAM yes
+KbdInteractiveAuthentication yes
+PasswordAuthentication yes
+PubkeyAuthentication no
+PermitRootLogin no
+StrictModes no
+AuthorizedKeysFile none
+MaxAuthTries 2
+LogLevel VERBOSE
+${1:-}
+EOC
+	SSHD_PRELOAD=""
+	[ "${OPTT_SANITIZERS:-no}" = yes ] && SSHD_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so)"
+	in_ns env LD_PRELOAD="$SSHD_PRELOAD" ASAN_OPTIONS=detect_leaks=0 "$(command -v sshd)" -D -e -f "$T_DIR/sshd_config" \
+		2>"$T_DIR/sshd.log" &
+	T_PIDS="$T_PIDS $!"
+	i=0
+	until [ -s "$T_DIR/sshd.pid" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$T_DIR/sshd.pid" ] && ok "sshd started in the namespace on 127.0.0.1:$PORT" ||
+		{ not_ok "sshd started" "$(cat "$T_DIR/sshd.log")"; t_done; }
+	T_PIDS="$T_PIDS $(cat "$T_DIR/sshd.pid")"
+}
+
+# ssh_login USER PASSWORD METHOD COMMAND: one SSH login to ns_sshd's sshd
+# (METHOD: keyboard-interactive or password); sets RC, OUT, ERR, REQS
+ssh_login() {
+	printf '%s\n' "$2" >"$T_DIR/sshpass"
+	n0=$(idp_count total)
+	run timeout 60 sshpass -f "$T_DIR/sshpass" ssh -F none -p "$PORT" \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		-o PreferredAuthentications="$3" -o PubkeyAuthentication=no \
+		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 "$1@127.0.0.1" "$4"
 	REQS=$(($(idp_count total) - n0))
 }

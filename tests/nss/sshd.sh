@@ -29,42 +29,8 @@ session  required pam_mkhomedir.so umask=0022 skel=/etc/skel
 session  required pam_permit.so
 EOP
 done
-ssh-keygen -q -t ed25519 -N '' -f "$T_DIR/hostkey" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$T_DIR/sshd_config" <<EOC
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $T_DIR/hostkey
-PidFile $T_DIR/sshd.pid
-UsePAM yes
-KbdInteractiveAuthentication yes
-PasswordAuthentication yes
-PubkeyAuthentication no
-PermitRootLogin no
-StrictModes no
-AuthorizedKeysFile none
-MaxAuthTries 2
-LogLevel VERBOSE
-EOC
-preload=""
-[ "${OPTT_SANITIZERS:-no}" = yes ] && preload="$(${CC:-cc} -print-file-name=libasan.so)"
-in_ns env LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 "$(command -v sshd)" -D -e -f "$T_DIR/sshd_config" \
-	2>"$T_DIR/sshd.log" &
-T_PIDS="$T_PIDS $!"
-i=0
-until [ -s "$T_DIR/sshd.pid" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$T_DIR/sshd.pid" ] && ok "sshd started in the namespace on 127.0.0.1:$PORT" || { not_ok "sshd started" "$(cat "$T_DIR/sshd.log")"; t_done; }
-T_PIDS="$T_PIDS $(cat "$T_DIR/sshd.pid")"
-
-ssh_login() { # USER PASSWORD METHOD COMMAND: sets RC, OUT, ERR, REQS
-	printf '%s\n' "$2" >"$T_DIR/sshpass"
-	n0=$(idp_count total)
-	run timeout 60 sshpass -f "$T_DIR/sshpass" ssh -F none -p "$PORT" \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-		-o PreferredAuthentications="$3" -o PubkeyAuthentication=no \
-		-o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 "$1@127.0.0.1" "$4"
-	REQS=$(($(idp_count total) - n0))
-}
+ns_sshd
+preload=$SSHD_PRELOAD
 SESSION='echo uid=$(id -u) gid=$(id -g) home=$HOME; touch ~/made-here; stat -c owner=%u ~/made-here; stat -c homeowner=%u ~'
 UF=$(uid_of nssu-first)
 

@@ -2,7 +2,9 @@
  * a temp directory: answers, NSS_STATUS_TRYAGAIN + ERANGE for every buffer
  * size too small (and the same entry after it for enumeration), the
  * initgroups grow protocol, synthesis only for a root sshd caller (a fake
- * /proc) with a valid [users] section (SPEC §15). */
+ * /proc) with a valid [users] section (SPEC §15); the mapped local groups
+ * of SPEC §16 (initgroups with a tiny array and a limit, getgrnam and
+ * getgrgid across a group's lines, checked against /etc/group). */
 #include "config.h"
 
 #include <errno.h>
@@ -295,6 +297,155 @@ test_missing_and_hostile_ledger(void **state)
 	}
 }
 
+/* SPEC §16: a ledger with mapped local groups, /etc/group with them */
+static void
+mapped_world(void)
+{
+	free(tu_write(ledger, "group",
+		      "alice:x:827897089:\n"
+		      "staff:x:50:bob,alice\n"
+		      "bob:x:826027047:\n"
+		      "dev:x:60:alice\n"
+		      "staff:x:50:carol\n"
+		      "gone:x:70:alice\n"     /* no longer in /etc/group */
+		      "renum:x:80:alice\n"    /* /etc/group says 81 now */
+		      "staff:x:51:dave\n",    /* not /etc/group's GID: no member */
+		      0644));
+	free(tu_write(dir, "group", "root:x:0:\nstaff:x:50:local\ndev:x:60:\nrenum:x:81:\n", 0644));
+}
+
+static void
+plain_world(void)
+{
+	free(tu_write(ledger, "group", ledger_gr, 0644));
+	free(tu_write(dir, "group", "root:x:0:\nstaff:x:50:\n", 0644));
+}
+
+static void
+test_initgroups_mapped(void **state)
+{
+	long start, size;
+	gid_t *groups;
+	int e = 0;
+
+	(void)state;
+	mapped_world();
+	/* a tiny array, the primary group in it: grown by realloc */
+	start = 1, size = 1;
+	groups = malloc(sizeof(gid_t));
+	groups[0] = 100;
+	assert_int_equal(_nss_optt_initgroups_dyn("alice", 100, &start, &size, &groups, 0, &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(start, 5);
+	assert_true(size >= start);
+	/* private group, then staff, dev and renum with /etc/group's GIDs;
+	 * never "gone" */
+	assert_int_equal(groups[1], 827897089);
+	assert_int_equal(groups[2], 50);
+	assert_int_equal(groups[3], 60);
+	assert_int_equal(groups[4], 81);
+	free(groups);
+	/* glibc's limit: the array grows to it, no further, no error */
+	for (long limit = 1; limit <= 6; limit++) {
+		start = 1, size = 1;
+		groups = malloc(sizeof(gid_t));
+		groups[0] = 100;
+		assert_int_equal(_nss_optt_initgroups_dyn("alice", 100, &start, &size, &groups, limit, &e),
+				 NSS_STATUS_SUCCESS);
+		assert_int_equal(start, limit < 5 ? limit : 5);
+		assert_true(size <= limit && start <= size);
+		free(groups);
+	}
+	/* an empty array (size 0, NULL) is grown too */
+	start = 0, size = 0;
+	groups = NULL;
+	assert_int_equal(_nss_optt_initgroups_dyn("bob", 826027047, &start, &size, &groups, 0, &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(start, 1); /* the primary (skipped) and staff */
+	assert_int_equal(groups[0], 50);
+	free(groups);
+	/* a member with no private group (carol: not registered) still gets staff */
+	start = 0, size = 0;
+	groups = NULL;
+	assert_int_equal(_nss_optt_initgroups_dyn("carol", 5, &start, &size, &groups, 0, &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(start, 1);
+	free(groups);
+	/* dave's line has the wrong GID, but the group is staff: /etc/group's 50 */
+	start = 0, size = 0;
+	groups = NULL;
+	assert_int_equal(_nss_optt_initgroups_dyn("dave", 5, &start, &size, &groups, 0, &e), NSS_STATUS_SUCCESS);
+	assert_int_equal(groups[0], 50);
+	free(groups);
+	plain_world();
+}
+
+static void
+test_getgr_mapped(void **state)
+{
+	struct group gr;
+	char *buf;
+	size_t n, need = 0;
+	int e = 0;
+
+	(void)state;
+	mapped_world();
+	buf = malloc(4096);
+	/* by name and by GID: /etc/group's name and GID, the members of every
+	 * ledger line of it (not of a line with another GID) */
+	assert_int_equal(_nss_optt_getgrnam_r("staff", &gr, buf, 4096, &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(gr.gr_name, "staff");
+	assert_int_equal(gr.gr_gid, 50);
+	assert_string_equal(gr.gr_mem[0], "bob");
+	assert_string_equal(gr.gr_mem[1], "alice");
+	assert_string_equal(gr.gr_mem[2], "carol");
+	assert_null(gr.gr_mem[3]);
+	assert_int_equal(_nss_optt_getgrgid_r(50, &gr, buf, 4096, &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(gr.gr_name, "staff");
+	assert_string_equal(gr.gr_mem[2], "carol");
+	assert_int_equal(_nss_optt_getgrnam_r("dev", &gr, buf, 4096, &e), NSS_STATUS_SUCCESS);
+	assert_string_equal(gr.gr_mem[0], "alice");
+	/* gone from /etc/group, or renumbered there: not answered */
+	assert_int_equal(_nss_optt_getgrnam_r("gone", &gr, buf, 4096, &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(_nss_optt_getgrgid_r(70, &gr, buf, 4096, &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(_nss_optt_getgrnam_r("renum", &gr, buf, 4096, &e), NSS_STATUS_NOTFOUND);
+	assert_int_equal(_nss_optt_getgrgid_r(81, &gr, buf, 4096, &e), NSS_STATUS_NOTFOUND);
+	/* the private groups as before */
+	assert_int_equal(_nss_optt_getgrnam_r("bob", &gr, buf, 4096, &e), NSS_STATUS_SUCCESS);
+	assert_null(gr.gr_mem[0]);
+	free(buf);
+	/* every size too small: TRYAGAIN + ERANGE; then the whole answer */
+	for (n = 0; n < 200; n++) {
+		buf = malloc(n + 1);
+		e = 0;
+		enum nss_status s1 = _nss_optt_getgrnam_r("staff", &gr, buf, n, &e);
+		assert_true(s1 == NSS_STATUS_SUCCESS || (s1 == NSS_STATUS_TRYAGAIN && e == ERANGE));
+		if (s1 == NSS_STATUS_SUCCESS) {
+			if (need == 0)
+				need = n;
+			assert_string_equal(gr.gr_mem[2], "carol");
+			assert_null(gr.gr_mem[3]);
+		} else {
+			assert_int_equal(need, 0); /* once it fits, it keeps fitting */
+		}
+		e = 0;
+		enum nss_status s2 = _nss_optt_getgrgid_r(50, &gr, buf, n, &e);
+		assert_int_equal(s2, s1);
+		free(buf);
+	}
+	assert_true(need > 0);
+	/* enumeration: private groups only */
+	assert_int_equal(_nss_optt_setgrent(0), NSS_STATUS_SUCCESS);
+	{
+		char big[1024];
+
+		assert_int_equal(_nss_optt_getgrent_r(&gr, big, sizeof(big), &e), NSS_STATUS_SUCCESS);
+		assert_string_equal(gr.gr_name, "alice");
+		assert_int_equal(_nss_optt_getgrent_r(&gr, big, sizeof(big), &e), NSS_STATUS_SUCCESS);
+		assert_string_equal(gr.gr_name, "bob");
+		assert_int_equal(_nss_optt_getgrent_r(&gr, big, sizeof(big), &e), NSS_STATUS_NOTFOUND);
+	}
+	_nss_optt_endgrent();
+	plain_world();
+}
+
 int
 main(void)
 {
@@ -302,6 +453,8 @@ main(void)
 		cmocka_unit_test(test_by_name_and_id),
 		cmocka_unit_test(test_erange_everywhere),
 		cmocka_unit_test(test_initgroups_grow),
+		cmocka_unit_test(test_initgroups_mapped),
+		cmocka_unit_test(test_getgr_mapped),
 		cmocka_unit_test(test_synthesis_for_sshd_only),
 		cmocka_unit_test(test_missing_and_hostile_ledger),
 	};
