@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/checkconfig.h"
+#include "cli/exitcode.h"
 #include "cli/kubecred.h"
 #include "cli/profile.h"
 #include "cli/redirect.h"
@@ -33,7 +35,6 @@
 #include "common/optt.h"
 #include "common/pkce.h"
 #include "common/qr.h"
-#include "common/statedir.h"
 
 #define REDIRECT_WAIT_S 300
 
@@ -54,35 +55,6 @@ struct cli {
 	const char *kube_user; /* setup kube --user */
 	const char *conf_path; /* the file read for --pam */
 };
-
-static int
-exit_code(enum optt_status st)
-{
-	switch (st) {
-	case OPTT_OK:
-		return 0;
-	case OPTT_REJECTED:
-	case OPTT_DENIED:
-	case OPTT_CLIENT:
-		return 1;
-	case OPTT_CONFIG:
-		return 2;
-	case OPTT_UNAVAILABLE:
-	case OPTT_NOMEM:
-	case OPTT_SYSTEM:
-		return 3;
-	case OPTT_BADRESP:
-		return 4;
-	}
-	return 3;
-}
-
-static int
-fail(enum optt_status st, const struct optt_err *err)
-{
-	fprintf(stderr, "optt: %s\n", err->msg[0] ? err->msg : optt_status_name(st));
-	return exit_code(st);
-}
 
 static int
 usage_error(const char *msg)
@@ -260,7 +232,7 @@ out:
 	optt_pkce_clear(&pkce);
 	optt_token_clear(&t);
 	optt_cache_close(&cache);
-	return st == OPTT_OK ? 0 : fail(st, &err);
+	return st == OPTT_OK ? 0 : optt_cli_fail(st, &err);
 }
 
 static int
@@ -287,7 +259,7 @@ cmd_get(struct cli *c, int argc, char **argv)
 		st = optt_err_set(&err, OPTT_SYSTEM, "cannot write the token: %s", strerror(errno));
 out:
 	optt_token_clear(&t);
-	return st == OPTT_OK ? 0 : fail(st, &err);
+	return st == OPTT_OK ? 0 : optt_cli_fail(st, &err);
 }
 
 /* A user name for a password-grant profile that has no cached user. */
@@ -340,11 +312,11 @@ cmd_kube(struct cli *c, int argc, char **argv)
 out:
 	optt_buf_clear(&out);
 	optt_token_clear(&t);
-	if (st != OPTT_OK && p != NULL && exit_code(st) == 1 && strstr(err.msg, "optt-token login") == NULL) {
+	if (st != OPTT_OK && p != NULL && optt_cli_exit_code(st) == 1 && strstr(err.msg, "optt-token login") == NULL) {
 		fprintf(stderr, "optt: %s; run: optt-token login %s\n", err.msg, p->name);
 		return 1;
 	}
-	return st == OPTT_OK ? 0 : fail(st, &err);
+	return st == OPTT_OK ? 0 : optt_cli_fail(st, &err);
 }
 
 /* Apply fn to the named profile, or to every profile. */
@@ -362,17 +334,17 @@ each_profile(struct cli *c, int argc, char **argv,
 		return usage_error("takes at most one profile");
 	if (argc == 1 || c->conf.nprofiles == 0) {
 		if ((p = pick_profile(c, argc ? argv[0] : NULL, &err)) == NULL)
-			return fail(OPTT_CONFIG, &err);
+			return optt_cli_fail(OPTT_CONFIG, &err);
 		st = fn(c, p, &err);
-		return st == OPTT_OK ? 0 : fail(st, &err);
+		return st == OPTT_OK ? 0 : optt_cli_fail(st, &err);
 	}
 	for (i = 0; i < c->conf.nprofiles; i++) {
 		if ((one = fn(c, &c->conf.profiles[i], &err)) != OPTT_OK) {
-			fail(one, &err);
+			optt_cli_fail(one, &err);
 			st = one;
 		}
 	}
-	return exit_code(st);
+	return optt_cli_exit_code(st);
 }
 
 static enum optt_status
@@ -455,114 +427,18 @@ cmd_logout(struct cli *c, int argc, char **argv)
 	return each_profile(c, argc, argv, logout_one);
 }
 
-/* the state directory of a PAM key: what a login would find there */
-/* one of root's state directories (statedir.h) as the module will find it */
-static void
-pam_dir_line(const struct optt_profile *p, enum optt_statedir d, const char *what)
-{
-	char path[4096];
-	struct stat sb;
-	mode_t mode = optt_statedir_mode(d);
-
-	optt_statedir_path(p, d, path, sizeof(path));
-	if (lstat(path, &sb) != 0)
-		printf("  %s: %s (made %03o by the first login that needs it)\n", what, path, (unsigned)mode);
-	else if (!S_ISDIR(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 022) || (sb.st_mode & 077 & ~mode))
-		printf("  %s: %s: REFUSED by the module (not a root-owned directory of mode %03o or tighter)\n",
-		       what, path, (unsigned)mode);
-	else
-		printf("  %s: %s (root, %03o)\n", what, path, (unsigned)(sb.st_mode & 0777));
-}
-
-/* check-config --pam: the file as pam_optt reads it, and what a login does */
-static int
-check_pam(struct cli *c, const char *only)
-{
-	const struct optt_profile *p;
-	size_t i, usable = 0;
-	char buf[1024];
-
-	printf("file: %s (root-owned, not writable by group or others, not a symbolic link: OK)\n",
-	       c->conf_path);
-	for (i = 0; i < c->conf.nprofiles; i++) {
-		p = &c->conf.profiles[i];
-		if (only != NULL && strcmp(p->name, only) != 0)
-			continue;
-		if (optt_pnum(p, OPTT_K_GRANT) != OPTT_GRANT_PASSWORD) {
-			printf("profile %s: NOT usable by pam_optt (grant = %s; the module needs the password grant)\n", /* -- secret-ok */
-			       p->name, optt_enum_name(OPTT_K_GRANT, optt_pnum(p, OPTT_K_GRANT)));
-			continue;
-		}
-		usable++;
-		printf("profile %s: usable by pam_optt profile=%s\n", p->name, p->name);
-		printf("  a login: one POST to %s (%s dialect), at most %ld s, CA %s, proxy %s\n",
-		       optt_key_display(p, OPTT_K_TOKEN_URL, buf, sizeof(buf)),
-		       optt_enum_name(OPTT_K_DIALECT, optt_pnum(p, OPTT_K_DIALECT)),
-		       optt_pnum(p, OPTT_K_TIMEOUT),
-		       optt_pset(p, OPTT_K_CAFILE) ? optt_pstr(p, OPTT_K_CAFILE)
-		       : optt_pset(p, OPTT_K_CAPATH) ? optt_pstr(p, OPTT_K_CAPATH) : "the system's, " OPTT_SYSTEM_CAPATH,
-		       optt_pset(p, OPTT_K_PROXY) && optt_pstr(p, OPTT_K_PROXY)[0] ? "from the file" : "none");
-		printf("  right password: PAM_SUCCESS; wrong: PAM_AUTH_ERR; provider unavailable: " /* -- secret-ok */
-		       "PAM_AUTHINFO_UNAVAIL (or the offline verifier with offline=)\n");
-		pam_dir_line(p, OPTT_STATEDIR_OFFLINE, "offline verifiers (offline=)");
-		pam_dir_line(p, OPTT_STATEDIR_RUN, "state (run_dir)");
-		pam_dir_line(p, OPTT_STATEDIR_BACKOFF, "outage back-off (outage_backoff=)");
-		pam_dir_line(p, OPTT_STATEDIR_SESSION, "session hand-off (session_token)");
-	}
-	if (only != NULL && optt_conf_profile(&c->conf, only) == NULL) {
-		fprintf(stderr, "optt: %s has no profile '%.64s'\n", c->conf_path, only);
-		return 2;
-	}
-	if (usable == 0) {
-		fprintf(stderr, "optt: %s: no profile pam_optt can use (none with the password grant)\n", /* -- secret-ok */
-			c->conf_path);
-		return 2;
-	}
-	optt_cli_users_check(&c->conf); /* warnings only: exit 0 (SPEC §15) */
-	fprintf(stderr, "optt: configuration OK for pam_optt: %s\n", c->conf_path);
-	return 0;
-}
-
 static int
 cmd_check_config(struct cli *c, int argc, char **argv)
 {
-	const struct optt_profile *p;
-	const char *v;
-	char buf[1024];
-	size_t i, k;
-
 	if (c->pam) {
 		if (argc > 1)
 			return usage_error("check-config --pam takes at most one profile");
-		return check_pam(c, argc ? argv[0] : NULL);
+		return optt_cli_check_pam(&c->conf, c->conf_path, argc ? argv[0] : NULL);
 	}
 	(void)argv;
 	if (argc > 0)
 		return usage_error("check-config takes no argument");
-	for (i = 0; i < c->conf.nprofiles; i++) {
-		p = &c->conf.profiles[i];
-		/* an issuer profile: the endpoints its discovery document gives */
-		if (!c->offline && optt_pset(p, OPTT_K_ISSUER)) {
-			struct optt_grant_ctx ctx;
-			struct optt_err err;
-			enum optt_status st;
-
-			optt_grant_ctx_init(&ctx);
-			optt_err_init(&err);
-			ctx.use_env = 1;
-			ctx.log = &c->log;
-			if ((st = optt_discovery_apply(p, &ctx, &err)) != OPTT_OK)
-				return fail(st, &err);
-		}
-		printf("[profile %s]\n", p->name);
-		for (k = 0; k < OPTT_K_COUNT; k++)
-			if ((v = optt_key_display(p, (enum optt_key)k, buf, sizeof(buf))) != NULL)
-				printf("%s = %s\n", optt_key_name((enum optt_key)k), v);
-		printf("\n");
-	}
-	fprintf(stderr, "optt: configuration OK: %zu profile%s (read: %s)\n", c->conf.nprofiles,
-		c->conf.nprofiles == 1 ? "" : "s", optt_conf_sources(&c->conf, buf, sizeof(buf)));
-	return 0;
+	return optt_cli_show_config(&c->conf, !c->offline, &c->log);
 }
 
 static int
@@ -583,7 +459,7 @@ cmd_setup(struct cli *c, int argc, char **argv)
 	if (!is_kube && (c->cluster != NULL || c->kube_user != NULL))
 		return usage_error("--cluster and --user go with setup kube");
 	if ((p = pick_profile(c, argc > 1 ? argv[1] : NULL, &err)) == NULL)
-		return fail(OPTT_CONFIG, &err);
+		return optt_cli_fail(OPTT_CONFIG, &err);
 	if (is_kube)
 		return optt_setup_kube(p, c->cluster, c->kube_user, c->undo);
 	return is_git ? optt_setup_git(p, c->undo) : optt_setup_docker(p, c->undo, c->authfile);
@@ -761,7 +637,7 @@ main(int argc, char **argv)
 		st = optt_conf_load_user(&c.conf, c.config, &err);
 	}
 	if (st != OPTT_OK) {
-		rc = fail(st, &err);
+		rc = optt_cli_fail(st, &err);
 		goto out;
 	}
 	rc = cmd->fn(&c, argc - optind, argv + optind);

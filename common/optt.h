@@ -21,7 +21,8 @@
  * the group claims' filter and mapper and the group readers (groups.c).
  * libopttcore links it (conf.c parses [users] with its table); it never
  * links anything above it.  libopttledgerw, the ledger's one writer, is
- * linked by pam_optt.so and optt-token, never by the NSS module.
+ * linked by pam_optt.so and optt-cli (optt-token users), never by the NSS
+ * module.
  *
  * The three token libraries, by what each may load:
  *
