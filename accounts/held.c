@@ -26,7 +26,7 @@ optt_acct_paths_default(struct optt_acct_paths *p)
 }
 
 static int
-scan_fd(int fd, optt_line_fn fn, void *ctx)
+scan_fd(int fd, optt_line_fn fn, void *ctx, int keep_long)
 {
 	struct optt_lines *l;
 	const char *line;
@@ -40,6 +40,8 @@ scan_fd(int fd, optt_line_fn fn, void *ctx)
 		return -1;
 	}
 	optt_lines_fd(l, fd);
+	if (keep_long)
+		optt_lines_keep_long(l);
 	while ((r = optt_lines_next(l, &line, &n)) == 1)
 		if (fn(ctx, line, n) != 0)
 			break;
@@ -51,7 +53,14 @@ scan_fd(int fd, optt_line_fn fn, void *ctx)
 int
 optt_scan_path(const char *path, optt_line_fn fn, void *ctx)
 {
-	return scan_fd(optt_lines_open(path), fn, ctx);
+	return scan_fd(optt_lines_open(path), fn, ctx, 0);
+}
+
+/* /etc/passwd and /etc/group: long lines read by their start */
+static int
+scan_etc(const char *path, optt_line_fn fn, void *ctx)
+{
+	return scan_fd(optt_lines_open(path), fn, ctx, 1);
 }
 
 int
@@ -104,13 +113,35 @@ pw_cb(void *ctx, const char *line, size_t n)
 	return 0;
 }
 
+/* NAME:PASSWORD:ID:... of the system's own files, read leniently: another
+ * tool wrote them, and whatever the rest of a line holds (a trailing
+ * comma in a member list, a long one), its name and id count - a local
+ * name or id must never go unseen (SPEC §15: never registered, held) */
 static int
-gr_cb(void *ctx, const char *line, size_t n)
+etc_line(const char *line, size_t n, struct optt_field *ret_name, uint32_t *ret_id)
 {
-	struct optt_grline e;
+	const char *c1, *c2, *c3;
 
-	if (optt_parse_grline(line, n, &e) && want(ctx, e.name, e.gid)) {
-		note(ctx, e.name, e.gid);
+	if (n == 0 || line[0] == '#' || line[0] == '+' || line[0] == '-' ||
+	    (c1 = memchr(line, ':', n)) == NULL || c1 == line ||
+	    (c2 = memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - line))) == NULL)
+		return 0;
+	c3 = memchr(c2 + 1, ':', n - (size_t)(c2 + 1 - line));
+	if (optt_parse_u32(c2 + 1, (size_t)((c3 != NULL ? c3 : line + n) - (c2 + 1)), 4294967294u, ret_id) != 0)
+		return 0;
+	ret_name->p = line;
+	ret_name->n = (size_t)(c1 - line);
+	return 1;
+}
+
+static int
+etc_cb(void *ctx, const char *line, size_t n)
+{
+	struct optt_field name;
+	uint32_t id;
+
+	if (etc_line(line, n, &name, &id) && want(ctx, name, id)) {
+		note(ctx, name, id);
 		return 1;
 	}
 	return 0;
@@ -143,26 +174,26 @@ pin_cb(void *ctx, const char *line, size_t n)
 }
 
 static int
-find_name(const char *path, optt_line_fn fn, const char *name)
+find_etc_name(const char *path, const char *name)
 {
 	struct find f;
 
 	memset(&f, 0, sizeof(f));
 	f.name = name;
-	optt_scan_path(path, fn, &f);
+	scan_etc(path, etc_cb, &f);
 	return f.found;
 }
 
 int
 optt_local_user(const struct optt_acct_paths *p, const char *name)
 {
-	return find_name(p->passwd, pw_cb, name);
+	return find_etc_name(p->passwd, name);
 }
 
 int
 optt_local_group(const struct optt_acct_paths *p, const char *name)
 {
-	return find_name(p->group, gr_cb, name);
+	return find_etc_name(p->group, name);
 }
 
 int
@@ -182,6 +213,7 @@ optt_local_group_gids(const struct optt_acct_paths *p, const struct optt_group_l
 		return -1;
 	}
 	optt_lines_fd(l, fd);
+	optt_lines_keep_long(l);
 	r = optt_etc_group_gids(l, names, gids, found);
 	free(l);
 	close(fd);
@@ -284,6 +316,8 @@ held_in(const char *dir, const char *file, optt_line_fn fn, const char *name, ui
 	f.other = name;
 	if (dir != NULL)
 		optt_scan_in(dir, file, fn, &f);
+	else if (fn == etc_cb)
+		scan_etc(file, fn, &f);
 	else
 		optt_scan_path(file, fn, &f);
 	if (!f.found)
@@ -305,8 +339,8 @@ optt_uid_held(const struct optt_acct_paths *p, const char *name, uint32_t uid, s
 	return held_in(p->ledger_dir, "passwd", pw_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
 	       held_in(p->ledger_dir, "group", private_cb, name, uid, ret, OPTT_HELD_LEDGER) ||
 	       held_in(NULL, p->pins, pin_cb, name, uid, ret, OPTT_HELD_PIN) ||
-	       held_in(NULL, p->passwd, pw_cb, NULL, uid, ret, OPTT_HELD_PASSWD) ||
-	       held_in(NULL, p->group, gr_cb, NULL, uid, ret, OPTT_HELD_GROUP);
+	       held_in(NULL, p->passwd, etc_cb, NULL, uid, ret, OPTT_HELD_PASSWD) ||
+	       held_in(NULL, p->group, etc_cb, NULL, uid, ret, OPTT_HELD_GROUP);
 }
 
 void

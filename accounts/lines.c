@@ -21,8 +21,14 @@ optt_lines_fd(struct optt_lines *l, int fd)
 	l->fd = fd;
 	l->mem = NULL;
 	l->memlen = l->start = l->end = 0;
-	l->eof = l->skipping = 0;
+	l->eof = l->skipping = l->keep_long = 0;
 	l->offset = 0;
+}
+
+void
+optt_lines_keep_long(struct optt_lines *l)
+{
+	l->keep_long = 1;
 }
 
 void
@@ -82,6 +88,17 @@ optt_lines_next(struct optt_lines *l, const char **ret, size_t *ret_n)
 		avail = l->end - l->start;
 		nl = memchr(base + l->start, '\n', avail);
 		if (nl == NULL && !l->eof) {
+			if (avail >= OPTT_LINE_MAX && l->keep_long && !l->skipping) {
+				/* hand out its start, skip the rest */
+				*ret = base + l->start;
+				*ret_n = OPTT_LINE_MAX - 1;
+				l->offset += avail;
+				l->start = l->end = 0;
+				l->skipping = 1;
+				if (memchr(*ret, '\0', *ret_n) != NULL)
+					continue;
+				return 1;
+			}
 			if (avail >= OPTT_LINE_MAX) {
 				/* already too long with no end in sight: drop what we hold */
 				l->offset += avail;
@@ -104,6 +121,8 @@ optt_lines_next(struct optt_lines *l, const char **ret, size_t *ret_n)
 			l->skipping = 0; /* the tail of a line already too long */
 			continue;
 		}
+		if (len + 1 > OPTT_LINE_MAX && l->keep_long)
+			*ret_n = len = OPTT_LINE_MAX - 1; /* (from memory: cut it) */
 		if (len + 1 > OPTT_LINE_MAX || memchr(*ret, '\0', len) != NULL)
 			continue;
 		return 1;

@@ -27,11 +27,17 @@ struct optt_lines {
 	size_t memlen;
 	size_t start, end;        /* unread bytes: buf[start..end) or mem[start..end) */
 	int eof, skipping;
+	int keep_long;            /* optt_lines_keep_long */
 	uint64_t offset;          /* bytes of the source consumed by the lines handed out or skipped */
 	char buf[2 * OPTT_LINE_MAX];
 };
 
 void optt_lines_fd(struct optt_lines *l, int fd);
+/* For the system's own files (/etc/passwd, /etc/group), which another
+ * tool writes and where a group of many members makes a long line: a line
+ * too long is handed out cut to its first OPTT_LINE_MAX - 1 bytes instead
+ * of skipped - their first fields, name and id, are all we read there. */
+void optt_lines_keep_long(struct optt_lines *l);
 void optt_lines_mem(struct optt_lines *l, const char *data, size_t n);
 /* Back to the first line (a descriptor: lseek to 0, so the file read
  * again is the one opened, whatever was renamed over it since).  0, or -1

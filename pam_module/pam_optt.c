@@ -614,9 +614,15 @@ authenticate(struct attempt *a, int argc, const char **argv)
 		pam_optt_offline_forget(p, user, password);
 	} else if (st == OPTT_DENIED && a->args.offline_days > 0) {
 		pam_optt_offline_forget(p, user, NULL); /* the right password, no longer enough */
-	} else if (st == OPTT_UNAVAILABLE && a->args.offline_days > 0) {
+	} else if (st == OPTT_UNAVAILABLE && a->args.offline_days > 0 && !reg.is_new) {
 		r = offline_login(a, p, user, password, &bind, now);
 		goto out;
+	} else if (st == OPTT_UNAVAILABLE && a->args.offline_days > 0) {
+		/* SPEC §15: a name neither local nor registered has no offline
+		 * login, whatever verifier an earlier holder of the name left */
+		snprintf(a->detail_buf, sizeof(a->detail_buf), "%.120s; not registered: no offline login",
+			 a->detail != NULL ? a->detail : "provider unavailable");
+		a->detail = a->detail_buf;
 	}
 	r = status_to_pam(a, st);
 out:

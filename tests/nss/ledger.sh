@@ -156,6 +156,12 @@ pam_drive nssu-alpha wrong-pw offline
 is "... a wrong password offline: PAM_AUTH_ERR" "$CODE" PAM_AUTH_ERR
 pam_drive nssu-offnew "$PW" offline
 is "... a new name: PAM_AUTHINFO_UNAVAIL" "$CODE" PAM_AUTHINFO_UNAVAIL
+# a verifier left under a name that is not registered (a former local
+# account's, say): no offline login for it either
+cp -p "$T_DIR/state/offline/optt@nssu-alpha" "$T_DIR/state/offline/optt@nssu-ghost"
+pam_drive nssu-ghost "$PW" offline
+is "... a new name with a verifier left under it: still PAM_AUTHINFO_UNAVAIL" "$CODE" PAM_AUTHINFO_UNAVAIL
+rm -f "$T_DIR/state/offline/optt@nssu-ghost"
 is "... the ledger unchanged by all three" "$(cat "$NS/ledger/passwd" "$NS/ledger/group" "$NS/ledger/state" | sha256sum)" "$before"
 idp_ctl "fault?mode=none"
 run in_ns "$OPTT_TOKEN" --config "$NS_CONF" users forget nssu-alpha

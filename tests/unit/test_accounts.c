@@ -436,6 +436,32 @@ test_held_rule(void **state)
 	assert_false(optt_local_user(&w.p, "grp"));
 	assert_true(optt_local_group(&w.p, "grp"));
 	world_end(&w);
+
+	/* the system's files as other tools write them: a member list with a
+	 * trailing comma, a group of 600 members (a line over 4 KiB), a
+	 * user's line with an odd field - their names and ids still count */
+	{
+		char *grp = malloc(16384), *q;
+		int k;
+
+		assert_non_null(grp);
+		q = grp + snprintf(grp, 16384, "devs:x:6003:bob,\nbig:x:6004:");
+		for (k = 0; k < 600; k++)
+			q += snprintf(q, (size_t)(grp + 16384 - q), "%smember%03d", k ? "," : "", k);
+		snprintf(q, (size_t)(grp + 16384 - q), "\nafter:x:6005:\n");
+		world(&w, "", "", "odd:x:6006:6006:a:b:c:d\n", grp, "5000-5009");
+		free(grp);
+	}
+	assert_true(optt_local_group(&w.p, "devs"));
+	assert_true(optt_local_group(&w.p, "big"));
+	assert_true(optt_local_group(&w.p, "after"));
+	assert_true(optt_local_user(&w.p, "odd"));
+	assert_int_equal(optt_uid_held(&w.p, "x", 6003, &h), 1);
+	assert_int_equal(optt_uid_held(&w.p, "x", 6004, &h), 1);
+	assert_string_equal(h.name, "big");
+	assert_int_equal(optt_uid_held(&w.p, "x", 6005, &h), 1);
+	assert_int_equal(optt_uid_held(&w.p, "x", 6006, &h), 1);
+	world_end(&w);
 }
 
 /* --- the caller check ----------------------------------------------------- */
