@@ -153,6 +153,19 @@ optt_groups_map(const struct optt_users *u, const struct optt_group_list *values
 	}
 }
 
+int
+optt_groups_map_names(const struct optt_users *u, const char *group)
+{
+	const char *cur = optt_users_value(u, OPTT_UK_GROUP_MAP), *w, *colon;
+	size_t n, gl = strlen(group);
+
+	while (optt_words_next(&cur, &w, &n))
+		if ((colon = memchr(w, ':', n)) != NULL && (size_t)(w + n - colon - 1) == gl &&
+		    memcmp(colon + 1, group, gl) == 0)
+			return 1;
+	return 0;
+}
+
 /* split into exactly 4 ':'-separated fields */
 static int
 split4(const char *line, size_t n, struct optt_field *f)

@@ -63,6 +63,10 @@ void optt_groups_map(const struct optt_users *u, const struct optt_group_list *v
 /* An /etc/group line, leniently: NAME:PASSWD:GID:MEMBERS with a
  * non-empty name and a strict GID (members are not looked at: another
  * tool's member list must not hide a group).  1 and the fields, or 0. */
+/* Whether group_map names GROUP as a target (the admin's explicit choice;
+ * group_prefix alone never gives GID 0, SPEC §16, DECISIONS.md). */
+int optt_groups_map_names(const struct optt_users *u, const char *group);
+
 int optt_parse_etc_grline(const char *line, size_t n, struct optt_field *ret_name, uint32_t *ret_gid);
 /* One pass over /etc/group text: found[i] = 1 and gids[i] for each
  * names->name[i] that has a line (the first line of a name wins, as

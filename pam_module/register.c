@@ -223,6 +223,11 @@ token_groups(const struct pam_optt_reg *r, const char *token, struct token_group
 			     r->paths.group);
 			continue;
 		}
+		if (g->mapped_gid[i] == 0 && !optt_groups_map_names(r->users, g->mapped.name[i])) {
+			/* GID 0 is root's group: only an explicit group_map gives it */
+			note(r, "groups: '%s' (from the token, by group_prefix) has GID 0: not given", g->mapped.name[i]);
+			continue;
+		}
 		g->gids[g->local.n] = g->mapped_gid[i];
 		(void)optt_group_list_add(&g->local, g->mapped.name[i], strlen(g->mapped.name[i]));
 	}

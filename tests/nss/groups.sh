@@ -132,6 +132,11 @@ like "... a mapped group that is not local: one log line" "$SYSLOG" "user=nssu-p
 is "... one for each (group_map NOSUCH:nosuchgroup and linux-nosuchgroup are one group)" "$(printf '%s\n' "$SYSLOG" | grep -c 'not a local group')" 1
 unlike "... an unmapped value (OTHER): no group, no log line" "$SYSLOG" "OTHER"
 is "... the state line: claim order" "$(ledger_file state | grep '^nssu-pfx:' | cut -d: -f6)" "docker,opttother"
+# GID 0 (root's group) is never given by a prefix, only by an explicit group_map
+idp_claims nssu-pfx0 access '{"authorities": ["linux-root", "linux-docker"]}'
+NS_PAMLOG=1 pam_drive nssu-pfx0 "$PW"
+is "linux-root (group_prefix): root's group, GID 0, is not given" "$CODE:$(ids nssu-pfx0)" "PAM_SUCCESS:nssu-pfx0 docker"
+like "... one log line says why" "$SYSLOG" "groups: 'root' .*GID 0: not given"
 
 # --- the filter: values with ':', ',', blanks, a newline or control
 # characters are dropped and count for nothing; 64 kept; repeats once
