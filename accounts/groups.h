@@ -21,7 +21,6 @@
 
 #include "accounts/ledger.h"
 #include "accounts/lines.h"
-#include "accounts/users.h"
 
 #define OPTT_GROUPS_MAX 64        /* claim values kept, and groups per user (SPEC §16) */
 #define OPTT_GROUP_VALUE_MAX 255  /* a longer claim value is dropped: it could name no group */
@@ -53,20 +52,9 @@ int optt_group_values_take(struct optt_group_list *values, const char *s, size_t
  * (*ret, *ret_n), the cursor moved past it; 0 at the end. */
 int optt_words_next(const char **cursor, const char **ret, size_t *ret_n);
 
-/* The local group names the values map to (u finished): for each value
- * in order, every group_map entry VALUE:GROUP whose VALUE it is, then
- * group_prefix's PREFIXname -> name when name is a name the ledger can
- * hold (optt_name_valid); each group once, at most OPTT_GROUPS_MAX. */
-void optt_groups_map(const struct optt_users *u, const struct optt_group_list *values,
-		     struct optt_group_list *ret);
-
 /* An /etc/group line, leniently: NAME:PASSWD:GID:MEMBERS with a
  * non-empty name and a strict GID (members are not looked at: another
  * tool's member list must not hide a group).  1 and the fields, or 0. */
-/* Whether group_map names GROUP as a target (the admin's explicit choice;
- * group_prefix alone never gives GID 0, SPEC §16, DECISIONS.md). */
-int optt_groups_map_names(const struct optt_users *u, const char *group);
-
 int optt_parse_etc_grline(const char *line, size_t n, struct optt_field *ret_name, uint32_t *ret_gid);
 /* One pass over /etc/group text: found[i] = 1 and gids[i] for each
  * names->name[i] that has a line (the first line of a name wins, as

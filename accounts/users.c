@@ -452,3 +452,42 @@ optt_users_is_ssh_program(const struct optt_users *u, const char *path)
 		v += n;
 	}
 }
+
+/* --- the token's group values mapped by group_map and group_prefix (SPEC §16) */
+
+void
+optt_groups_map(const struct optt_users *u, const struct optt_group_list *values, struct optt_group_list *ret)
+{
+	const char *prefix = optt_users_value(u, OPTT_UK_GROUP_PREFIX), *cur, *w, *colon;
+	size_t i, n, pl = strlen(prefix), vl;
+
+	optt_group_list_init(ret);
+	for (i = 0; i < values->n; i++) {
+		vl = strlen(values->name[i]);
+		cur = optt_users_value(u, OPTT_UK_GROUP_MAP);
+		while (optt_words_next(&cur, &w, &n)) {
+			/* VALUE:GROUP, checked when the key was set */
+			if ((colon = memchr(w, ':', n)) == NULL || (size_t)(colon - w) != vl ||
+			    memcmp(w, values->name[i], vl) != 0)
+				continue;
+			if (optt_name_valid(colon + 1, n - vl - 1))
+				(void)optt_group_list_add(ret, colon + 1, n - vl - 1);
+		}
+		if (pl > 0 && vl > pl && memcmp(values->name[i], prefix, pl) == 0 &&
+		    optt_name_valid(values->name[i] + pl, vl - pl))
+			(void)optt_group_list_add(ret, values->name[i] + pl, vl - pl);
+	}
+}
+
+int
+optt_groups_map_names(const struct optt_users *u, const char *group)
+{
+	const char *cur = optt_users_value(u, OPTT_UK_GROUP_MAP), *w, *colon;
+	size_t n, gl = strlen(group);
+
+	while (optt_words_next(&cur, &w, &n))
+		if ((colon = memchr(w, ':', n)) != NULL && (size_t)(w + n - colon - 1) == gl &&
+		    memcmp(colon + 1, group, gl) == 0)
+			return 1;
+	return 0;
+}

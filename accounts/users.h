@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accounts/groups.h"
+
 enum optt_ukey {
 	OPTT_UK_REGISTER,
 	OPTT_UK_SSH_FIRST_LOGIN,
@@ -80,5 +82,16 @@ int optt_users_is_ssh_program(const struct optt_users *u, const char *path);
 
 /* A value of the table, for check-config and the man page test. */
 const char *optt_users_value(const struct optt_users *u, enum optt_ukey k);
+
+/* The local group names the values map to (u finished): for each value
+ * in order, every group_map entry VALUE:GROUP whose VALUE it is, then
+ * group_prefix's PREFIXname -> name when name is a name the ledger can
+ * hold (optt_name_valid); each group once, at most OPTT_GROUPS_MAX. */
+void optt_groups_map(const struct optt_users *u, const struct optt_group_list *values,
+		     struct optt_group_list *ret);
+
+/* Whether group_map names GROUP as a target (the admin's explicit choice;
+ * group_prefix alone never gives GID 0, SPEC §16, DECISIONS.md). */
+int optt_groups_map_names(const struct optt_users *u, const char *group);
 
 #endif

@@ -25,10 +25,6 @@
 #include "common/psl.h"
 #include "common/url.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-
 #define MAX_PROFILES 256
 #define MAX_INI_LINE 197 /* inih's line buffer is 200 bytes with CR LF NUL */
 
@@ -678,44 +674,3 @@ out:
 	return st;
 }
 
-enum optt_status
-optt_conf_load_user(struct optt_conf *c, const char *path, struct optt_err *err)
-{
-	enum optt_status st;
-	struct optt_buf user;
-	const char *env, *home;
-
-	optt_buf_init(&user, 4096);
-	if (path == NULL)
-		path = secure_getenv("OPTT_CONFIG");
-	if (path != NULL && path[0] != '\0') {
-		if ((st = optt_conf_load_file(c, path, 0, err)) != OPTT_OK)
-			goto out;
-	} else {
-		if ((st = optt_conf_load_file(c, SYSCONFDIR "/optt/optt.conf",
-					      OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
-			goto out;
-		env = secure_getenv("XDG_CONFIG_HOME");
-		home = secure_getenv("HOME");
-		if (env != NULL && env[0] == '/') {
-			if (optt_buf_puts(&user, env) != 0)
-				goto nomem;
-		} else if (home != NULL && home[0] == '/') {
-			if (optt_buf_puts(&user, home) != 0 || optt_buf_puts(&user, "/.config") != 0)
-				goto nomem;
-		}
-		if (user.len > 0) {
-			if (optt_buf_puts(&user, "/optt/optt.conf") != 0)
-				goto nomem;
-			if ((st = optt_conf_load_file(c, user.data, OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
-				goto out;
-		}
-	}
-	st = optt_conf_finish(c, err);
-	goto out;
-nomem:
-	st = optt_err_set(err, OPTT_NOMEM, "out of memory");
-out:
-	optt_buf_clear(&user);
-	return st;
-}

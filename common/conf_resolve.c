@@ -1,17 +1,22 @@
 /*
- * conf_resolve.c - a profile's resolution and validation, once every file
- * is read (optt_conf_finish, conf.h): [defaults] and the built-in
+ * conf_resolve.c - what follows reading the files: the helpers' and the
+ * CLI's order of files (optt_conf_load_user, SPEC §2), then each
+ * profile's resolution and validation (optt_conf_finish): [defaults] and the built-in
  * defaults applied, then what each dialect accepts checked (SPEC §2, §3,
  * §12), each refusal naming the profile.  Values go through the key
  * table's own parser (optt_profile_set), as those read from a file do.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/conf.h"
 #include "common/mem.h"
 
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
 #endif
@@ -150,4 +155,46 @@ optt_conf_finish(struct optt_conf *c, struct optt_err *err)
 				    c->nsources ? c->sources[c->nsources - 1] : "configuration", why);
 	c->finished = 1;
 	return OPTT_OK;
+}
+
+enum optt_status
+optt_conf_load_user(struct optt_conf *c, const char *path, struct optt_err *err)
+{
+	enum optt_status st;
+	struct optt_buf user;
+	const char *env, *home;
+
+	optt_buf_init(&user, 4096);
+	if (path == NULL)
+		path = secure_getenv("OPTT_CONFIG");
+	if (path != NULL && path[0] != '\0') {
+		if ((st = optt_conf_load_file(c, path, 0, err)) != OPTT_OK)
+			goto out;
+	} else {
+		if ((st = optt_conf_load_file(c, SYSCONFDIR "/optt/optt.conf",
+					      OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
+			goto out;
+		env = secure_getenv("XDG_CONFIG_HOME");
+		home = secure_getenv("HOME");
+		if (env != NULL && env[0] == '/') {
+			if (optt_buf_puts(&user, env) != 0)
+				goto nomem;
+		} else if (home != NULL && home[0] == '/') {
+			if (optt_buf_puts(&user, home) != 0 || optt_buf_puts(&user, "/.config") != 0)
+				goto nomem;
+		}
+		if (user.len > 0) {
+			if (optt_buf_puts(&user, "/optt/optt.conf") != 0)
+				goto nomem;
+			if ((st = optt_conf_load_file(c, user.data, OPTT_CONF_OPTIONAL, err)) != OPTT_OK)
+				goto out;
+		}
+	}
+	st = optt_conf_finish(c, err);
+	goto out;
+nomem:
+	st = optt_err_set(err, OPTT_NOMEM, "out of memory");
+out:
+	optt_buf_clear(&user);
+	return st;
 }
