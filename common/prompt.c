@@ -67,17 +67,19 @@ optt_prompt_tty(const char *prompt, int echo, char **ret, struct optt_err *err)
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) < 0)
 		return optt_err_set(err, OPTT_CONFIG, "no terminal to ask for the %s",
 				    echo ? "user name" : "password");
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		close(fd);
-		return optt_err_set(err, OPTT_SYSTEM, "cannot write to the terminal");
-	}
+	/* quiet first, then the prompt: what is typed once the prompt shows
+	 * is neither echoed nor flushed away by TCSAFLUSH (only what was
+	 * typed ahead of the question is) */
 	if (!echo && tcgetattr(fd, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
 		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
-	st = optt_read_line_fd(fd, ret, err);
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		st = optt_err_set(err, OPTT_SYSTEM, "cannot write to the terminal");
+	else
+		st = optt_read_line_fd(fd, ret, err);
 	if (restore) {
 		tcsetattr(fd, TCSAFLUSH, &old);
 		if (write(fd, "\n", 1) < 0) {
