@@ -506,8 +506,10 @@ close_lines(struct optt_lines **l)
 	}
 }
 
-/* The private group, then the mapped local groups (SPEC §16) with the
- * GIDs /etc/group gives their names now: two files, one pass each. */
+/* For a ledger user (its private group's GID is the primary GID given):
+ * the mapped local groups (SPEC §16) with the GIDs /etc/group gives their
+ * names now - the private group is the primary one, which glibc already
+ * holds.  Two files, one pass each. */
 NSS_EXPORT enum nss_status
 _nss_optt_initgroups_dyn(const char *user, gid_t group, long int *start, long int *size, gid_t **groupsp,
 			 long int limit, int *errnop)
@@ -535,11 +537,12 @@ _nss_optt_initgroups_dyn(const char *user, gid_t group, long int *start, long in
 		goto out;
 	}
 	close_lines(&l);
-	if (has_private) {
-		if (add_gid(&g, private_gid) != 0)
-			goto nomem;
-		any = 1;
-	}
+	/* only the ledger user: a private group whose GID is the primary one
+	 * the caller passes (a local account of the same name, found first
+	 * in files, has its own) - never another name's mapped groups */
+	if (!has_private || private_gid != group)
+		goto out;
+	any = 1;
 	if (mapped->n > 0 && open_lines(NULL, p.group, &l) == 0 && optt_etc_group_gids(l, mapped, gids, found) == 0)
 		for (i = 0; i < mapped->n; i++) {
 			if (!found[i])

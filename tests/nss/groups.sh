@@ -88,6 +88,15 @@ like "group enumeration through optt: the private group" "$grp" "^nssu-adm:x:"
 unlike "... never the mapped local group" "$grp" "sudo:"
 printf '%s\n' "$NSS_PLAIN" >"$NS/nsswitch.conf"
 is "id (another user): private group and sudo" "$(in_ns su nobody -s /bin/sh -c 'id -Gn nssu-adm')" "nssu-adm sudo"
+# a local account made later under the same name (files answers first)
+# is not the ledger user: none of its mapped groups, sudo least of all
+ns_local_user nssu-adm
+is "a later local account of the same name: id -Gn lists its own group only" "$(ids nssu-adm)" "users"
+in_ns su nssu-adm -s /bin/sh -c 'sudo -n true' >/dev/null 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && ok "... and sudo -n refuses it (exit $rc)" || not_ok "... and sudo -n refuses it"
+rm -f "$NS/passwd" "$NS/shadow"
+is "... gone again: the ledger user has sudo" "$(ids nssu-adm)" "nssu-adm sudo"
 
 # --- the provider drops ADMIN: the next online login takes sudo away
 idp_claims nssu-adm access '{"authorities": ["INSTITUTE"]}'

@@ -11,7 +11,7 @@
 . "$OPTT_TOP_SRCDIR/tests/nss/nss-env.sh"
 need su sudo sha256sum
 idp_start
-test_user optt-nss-u
+ns_local_user optt-nss-u
 nss_conf "register = yes
 ignore = nssu-ign* gdm*"
 PW=nss-pw-4242

@@ -3,7 +3,7 @@
 # libnss_optt.so.2 added to the system library directory (overlayfs), a
 # test /etc/nsswitch.conf, the module's compiled-in configuration and
 # ledger paths, /etc/pam.d and /home (and, when a suite writes them,
-# $NS/sudoers and $NS/group over /etc/sudoers and /etc/group) - all
+# $NS/sudoers, $NS/group, $NS/passwd and $NS/shadow over /etc's) - all
 # bind-mounted or overlaid inside `unshare -m`, so the host's files are
 # never edited.  Sourced after lib.sh; root only.
 #
@@ -11,6 +11,8 @@
 #   in_ns CMD...              run CMD in a fresh namespace of this set-up
 #   NS_LEDGER=DIR in_ns ...   another "host": another ledger directory
 #   idp_claims USER WHERE JSON   the claims of USER's next tokens (SPEC §16)
+#   ns_local_user NAME [GID]  a local account in the namespace's /etc/passwd
+#                             and /etc/shadow only (copies), never the host's
 #   ns_sshd [CONFIG-LINES]    sshd in a namespace of this set-up (PORT)
 #   ssh_login USER PW METHOD CMD   one login to it (RC, OUT, ERR, REQS)
 NSS_MOD="$OPTT_TOP_BUILDDIR/nss_module/.libs/libnss_optt.so.2"
@@ -69,6 +71,8 @@ mount --bind "${NS_LEDGER:-$NS/ledger}" "$NS_LEDGER_PATH"
 [ -d "$NS/pam.d" ] && mount --bind "$NS/pam.d" /etc/pam.d
 [ -f "$NS/sudoers" ] && mount --bind "$NS/sudoers" /etc/sudoers
 [ -f "$NS/group" ] && mount --bind "$NS/group" /etc/group
+[ -f "$NS/passwd" ] && mount --bind "$NS/passwd" /etc/passwd
+[ -f "$NS/shadow" ] && mount --bind "$NS/shadow" /etc/shadow
 mount -t tmpfs -o mode=755 tmpfs /home
 mkdir -p /run/sshd
 exec "$@"
@@ -77,6 +81,26 @@ export NS NSS_MOD NS_LIBDIR NS_CONFDIR NS_LEDGER_PATH
 
 in_ns() {
 	unshare -m -- sh "$NS/enter.sh" "$@"
+}
+
+# ns_local_user NAME [GID]: a local account (no password, home
+# /nonexistent, GID 100 "users" unless given) added to copies of the
+# host's /etc/passwd and /etc/shadow that the namespace binds over the
+# real ones - the host's files are never edited (no useradd).  Its UID:
+# the first from 59000 up that neither file nor /etc/group has.
+ns_local_user() {
+	[ -f "$NS/passwd" ] || { cp /etc/passwd "$NS/passwd" && chmod 644 "$NS/passwd"; }
+	[ -f "$NS/shadow" ] || { cp /etc/shadow "$NS/shadow" && chmod 640 "$NS/shadow"; }
+	# a name the host happens to have (a run of an older suite) is replaced
+	awk -F: -v n="$1" '$1 != n' "$NS/passwd" >"$NS/passwd.new" && cat "$NS/passwd.new" >"$NS/passwd"
+	awk -F: -v n="$1" '$1 != n' "$NS/shadow" >"$NS/shadow.new" && cat "$NS/shadow.new" >"$NS/shadow"
+	rm -f "$NS/passwd.new" "$NS/shadow.new"
+	u=59000
+	while awk -F: -v u="$u" '$3 == u { f = 1 } END { exit !f }' "$NS/passwd" /etc/group; do u=$((u + 1)); done
+	printf '%s:x:%s:%s::/nonexistent:/bin/sh\n' "$1" "$u" "${2:-100}" >>"$NS/passwd"
+	printf '%s:*:19000:0:99999:7:::\n' "$1" >>"$NS/shadow"
+	[ "$(in_ns id -u "$1" 2>/dev/null)" = "$u" ] && ok "local account $1 in the namespace (UID $u)" ||
+		{ not_ok "local account $1 in the namespace" "$(in_ns id "$1" 2>&1)"; t_done; }
 }
 
 # nss_conf [USERS-LINES]: the configuration pam_optt and libnss_optt read,

@@ -13,7 +13,7 @@
 . "$OPTT_TOP_SRCDIR/tests/nss/nss-env.sh"
 need sshd ssh sshpass ssh-keygen su python3
 idp_start
-test_user optt-nss-u
+ns_local_user optt-nss-u
 PW=nss-pw-4242
 nss_conf "register = yes
 ssh_first_login = yes
