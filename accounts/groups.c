@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "accounts/groups.h"
+#include "accounts/room.h"
 
 void
 optt_group_list_init(struct optt_group_list *l)
@@ -129,30 +130,12 @@ optt_words_next(const char **cursor, const char **ret, size_t *ret_n)
 	return 1;
 }
 
-/* split into exactly 4 ':'-separated fields */
-static int
-split4(const char *line, size_t n, struct optt_field *f)
-{
-	const char *p = line, *end = line + n, *c;
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		c = memchr(p, ':', (size_t)(end - p));
-		if ((c == NULL) != (i == 3))
-			return -1;
-		f[i].p = p;
-		f[i].n = c != NULL ? (size_t)(c - p) : (size_t)(end - p);
-		p = c != NULL ? c + 1 : end;
-	}
-	return 0;
-}
-
 int
 optt_parse_etc_grline(const char *line, size_t n, struct optt_field *ret_name, uint32_t *ret_gid)
 {
 	struct optt_field f[4];
 
-	if (n == 0 || line[0] == '#' || line[0] == '+' || line[0] == '-' || split4(line, n, f) != 0 ||
+	if (n == 0 || line[0] == '#' || line[0] == '+' || line[0] == '-' || optt_split_fields(line, n, f, 4) != 0 ||
 	    f[0].n == 0 || optt_parse_u32(f[2].p, f[2].n, 4294967294u, ret_gid) != 0)
 		return 0;
 	*ret_name = f[0];
@@ -243,46 +226,26 @@ optt_ledger_group_size(struct optt_lines *l, const char *name, uint32_t gid, siz
 	return r < 0 ? -1 : 0;
 }
 
-/* a copy of f and its NUL at buf[*used], or NULL when it does not fit */
-static char *
-put_str(char *buf, size_t len, size_t *used, const char *p, size_t n)
-{
-	char *s;
-
-	if (len - *used < n + 1)
-		return NULL;
-	s = buf + *used;
-	memcpy(s, p, n);
-	s[n] = '\0';
-	*used += n + 1;
-	return s;
-}
-
 int
 optt_group_fill_mapped(struct optt_lines *l, const char *name, uint32_t gid, struct group *gr, char *buf, size_t len)
 {
+	struct optt_room r = { buf, len, 0 };
 	struct optt_field m;
 	struct optt_grline e;
 	const char *line;
-	size_t count, bytes, i = 0, pos, pad, n, used = 0;
+	size_t count, bytes, i = 0, pos, n;
 	char **mem;
 
 	if (optt_ledger_group_size(l, name, gid, &count, &bytes) != 0 || optt_lines_rewind(l) != 0)
 		return -2;
-	if ((gr->gr_name = put_str(buf, len, &used, name, strlen(name))) == NULL ||
-	    (gr->gr_passwd = put_str(buf, len, &used, "x", 1)) == NULL)
+	if ((gr->gr_name = optt_room_put(&r, name, strlen(name))) == NULL ||
+	    (gr->gr_passwd = optt_room_put(&r, "x", 1)) == NULL || (mem = optt_room_ptrs(&r, count, bytes)) == NULL)
 		return -1;
-	pad = (sizeof(char *) - ((uintptr_t)(buf + used) % sizeof(char *))) % sizeof(char *);
-	if (len - used < pad || (len - used - pad) / sizeof(char *) < count + 1 ||
-	    len - used - pad - (count + 1) * sizeof(char *) < bytes)
-		return -1;
-	mem = (char **)(void *)(buf + used + pad);
-	used += pad + (count + 1) * sizeof(char *);
 	while (i < count && optt_lines_next(l, &line, &n) == 1) {
 		if (!optt_parse_grline(line, n, &e) || e.members.n == 0 || e.gid != gid || !optt_field_is(e.name, name))
 			continue;
 		for (pos = 0; i < count && optt_members_next(e.members, &pos, &m);)
-			if ((mem[i++] = put_str(buf, len, &used, m.p, m.n)) == NULL)
+			if ((mem[i++] = optt_room_put(&r, m.p, m.n)) == NULL)
 				return -1;
 	}
 	mem[i] = NULL; /* fewer only when a read failed the second time */

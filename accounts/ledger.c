@@ -67,9 +67,8 @@ parse_i64(struct optt_field f, int64_t *ret)
 	return 0;
 }
 
-/* split line into exactly nf ':'-separated fields; 0 or -1 */
-static int
-split(const char *line, size_t n, struct optt_field *f, size_t nf)
+int
+optt_split_fields(const char *line, size_t n, struct optt_field *f, size_t nf)
 {
 	const char *p = line, *end = line + n, *c;
 	size_t i;
@@ -108,7 +107,7 @@ optt_parse_pwline(const char *line, size_t n, struct optt_pwline *ret)
 {
 	struct optt_field f[7];
 
-	if (no_entry(line, n) || split(line, n, f, 7) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
+	if (no_entry(line, n) || optt_split_fields(line, n, f, 7) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
 	    optt_parse_u32(f[2].p, f[2].n, 4294967294u, &ret->uid) != 0 ||
 	    optt_parse_u32(f[3].p, f[3].n, 4294967294u, &ret->gid) != 0 || !plain(f[1]) || !plain(f[4]) ||
 	    !plain(f[5]) || !plain(f[6]))
@@ -161,7 +160,7 @@ optt_parse_grline(const char *line, size_t n, struct optt_grline *ret)
 {
 	struct optt_field f[4];
 
-	if (no_entry(line, n) || split(line, n, f, 4) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
+	if (no_entry(line, n) || optt_split_fields(line, n, f, 4) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
 	    optt_parse_u32(f[2].p, f[2].n, 4294967294u, &ret->gid) != 0 || !plain(f[1]) ||
 	    !valid_members(f[3]))
 		return 0;
@@ -191,7 +190,7 @@ optt_parse_stline(const char *line, size_t n, struct optt_stline *ret)
 {
 	struct optt_field f[6];
 
-	if (no_entry(line, n) || split(line, n, f, 6) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
+	if (no_entry(line, n) || optt_split_fields(line, n, f, 6) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
 	    !encoded(f[1]) || !encoded(f[2]) || parse_i64(f[3], &ret->last) != 0 ||
 	    parse_i64(f[4], &ret->created) != 0 || !valid_members(f[5]))
 		return 0;
@@ -207,7 +206,7 @@ optt_parse_pinline(const char *line, size_t n, struct optt_pinline *ret)
 {
 	struct optt_field f[2];
 
-	if (no_entry(line, n) || split(line, n, f, 2) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
+	if (no_entry(line, n) || optt_split_fields(line, n, f, 2) != 0 || !optt_name_valid(f[0].p, f[0].n) ||
 	    optt_parse_u32(f[1].p, f[1].n, (uint32_t)OPTT_UID_HIGHEST, &ret->uid) != 0 ||
 	    ret->uid < (uint32_t)OPTT_UID_LOWEST)
 		return 0;

@@ -63,6 +63,9 @@ struct optt_pinline {
  * SPEC §15's `names` expression is applied on top, by policy. */
 int optt_name_valid(const char *s, size_t n);
 
+/* Split line into exactly nf ':'-separated fields: 0, or -1 for another count. */
+int optt_split_fields(const char *line, size_t n, struct optt_field *f, size_t nf);
+
 /* Each: 1 an entry, 0 not one (blank, comment or malformed). */
 int optt_parse_pwline(const char *line, size_t n, struct optt_pwline *ret);
 int optt_parse_grline(const char *line, size_t n, struct optt_grline *ret);

@@ -74,9 +74,7 @@ ledger_close(struct ledger *l)
 static enum optt_status
 slurp(struct ledger *l, size_t i, struct optt_err *err)
 {
-	char chunk[16384];
-	ssize_t n;
-	int fd, r = 0;
+	int fd, r, e;
 
 	if (optt_buf_append(&l->in[i], "", 0) != 0)
 		return optt_err_set(err, OPTT_NOMEM, "out of memory");
@@ -85,16 +83,11 @@ slurp(struct ledger *l, size_t i, struct optt_err *err)
 				       : optt_err_set(err, OPTT_SYSTEM, "%s/%s: refused: %s", l->dir, fname[i],
 						      errno == EPERM ? "not a root-owned regular file closed to writers"
 								     : strerror(errno));
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || (r = optt_buf_append(&l->in[i], chunk, (size_t)n)) != 0)
-			break;
-	}
+	r = optt_fd_read_all(fd, &l->in[i]);
+	e = errno; /* before close can change it */
 	close(fd);
-	if (n < 0)
-		return optt_err_set(err, OPTT_SYSTEM, "%s/%s: read: %s", l->dir, fname[i], strerror(errno));
+	if (r == -3)
+		return optt_err_set(err, OPTT_SYSTEM, "%s/%s: read: %s", l->dir, fname[i], strerror(e));
 	if (r != 0)
 		return optt_err_set(err, r == -2 ? OPTT_SYSTEM : OPTT_NOMEM, "%s/%s: too large or out of memory",
 				    l->dir, fname[i]);

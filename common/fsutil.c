@@ -59,6 +59,27 @@ optt_fd_read_all(int fd, struct optt_buf *b)
 	return r;
 }
 
+int
+optt_fd_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = 0;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 enum optt_status
 optt_fs_read(const char *path, size_t max, unsigned flags, struct stat *ret_st,
 	     struct optt_buf *ret, struct optt_err *err)

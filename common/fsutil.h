@@ -34,6 +34,10 @@ enum optt_status optt_fs_read(const char *path, size_t max, unsigned flags,
  * -3 a read error (errno). */
 int optt_fd_read_all(int fd, struct optt_buf *b);
 
+/* Write all n bytes of p to fd (retrying short writes and EINTR).
+ * 0; -1 a write error (errno; 0 when write wrote nothing). */
+int optt_fd_write_all(int fd, const void *p, size_t n);
+
 /* Check a stat against the OPTT_FS_SECRET / OPTT_FS_ROOT rules. */
 enum optt_status optt_fs_check(const char *path, const struct stat *st,
 			       unsigned flags, struct optt_err *err);

@@ -150,23 +150,6 @@ optt_privdir_read(int dirfd, const char *name, size_t max, const struct optt_log
 	return OPTT_OK;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 enum optt_status
 optt_privdir_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
 		   struct optt_err *err)
@@ -193,7 +176,7 @@ optt_privdir_write_mode(int dirfd, const char *dir, const char *name, const char
 	unlinkat(dirfd, tmp.data, 0); /* a stale temp of a dead process with our pid */
 	fd = openat(dirfd, tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	/* the mode before the rename: readers never see the file closed to them */
-	if (fd < 0 || write_all(fd, data, len) != 0 || (mode != 0600 && fchmod(fd, mode) != 0) || fsync(fd) != 0) {
+	if (fd < 0 || optt_fd_write_all(fd, data, len) != 0 || (mode != 0600 && fchmod(fd, mode) != 0) || fsync(fd) != 0) {
 		st = optt_err_set(err, OPTT_SYSTEM, "cannot write %s in %s: %s", name, dir,
 				  strerror(errno));
 		goto out;

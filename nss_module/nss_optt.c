@@ -38,6 +38,7 @@
 #include "accounts/held.h"
 #include "accounts/ledger.h"
 #include "accounts/lines.h"
+#include "accounts/room.h"
 #include "accounts/users.h"
 #include "nss_module/nss_optt.h"
 
@@ -69,30 +70,17 @@ where(struct optt_acct_paths *p, const char **conf, const char **proc)
 
 /* --- filling the caller's buffer ------------------------------------- */
 
-struct room {
-	char *buf;
-	size_t len, used;
-};
-
 static char *
-put(struct room *r, struct optt_field f)
+put(struct optt_room *r, struct optt_field f)
 {
-	char *s;
-
-	if (r->len - r->used < f.n + 1)
-		return NULL;
-	s = r->buf + r->used;
-	memcpy(s, f.p, f.n);
-	s[f.n] = '\0';
-	r->used += f.n + 1;
-	return s;
+	return optt_room_put(r, f.p, f.n);
 }
 
 /* 0 filled, -1 no room */
 static int
 fill_pw(const struct optt_pwline *e, struct passwd *pw, char *buf, size_t len)
 {
-	struct room r = { buf, len, 0 };
+	struct optt_room r = { buf, len, 0 };
 
 	if ((pw->pw_name = put(&r, e->name)) == NULL || (pw->pw_passwd = put(&r, e->passwd)) == NULL ||
 	    (pw->pw_gecos = put(&r, e->gecos)) == NULL || (pw->pw_dir = put(&r, e->home)) == NULL ||
@@ -106,20 +94,16 @@ fill_pw(const struct optt_pwline *e, struct passwd *pw, char *buf, size_t len)
 static int
 fill_gr(const struct optt_grline *e, struct group *gr, char *buf, size_t len)
 {
-	struct room r = { buf, len, 0 };
+	struct optt_room r = { buf, len, 0 };
 	const char *p, *end = e->members.p + e->members.n, *c;
-	size_t count = e->members.n > 0, i, pad;
+	size_t count = e->members.n > 0, i;
 	char **mem;
 
 	for (p = e->members.p; p < end; p++)
 		count += *p == ',';
-	if ((gr->gr_name = put(&r, e->name)) == NULL || (gr->gr_passwd = put(&r, e->passwd)) == NULL)
+	if ((gr->gr_name = put(&r, e->name)) == NULL || (gr->gr_passwd = put(&r, e->passwd)) == NULL ||
+	    (mem = optt_room_ptrs(&r, count, 0)) == NULL)
 		return -1;
-	pad = (sizeof(char *) - ((uintptr_t)(r.buf + r.used) % sizeof(char *))) % sizeof(char *);
-	if (r.len - r.used < pad + (count + 1) * sizeof(char *))
-		return -1;
-	mem = (char **)(void *)(r.buf + r.used + pad);
-	r.used += pad + (count + 1) * sizeof(char *);
 	for (i = 0, p = e->members.p; i < count; i++, p = c + 1) {
 		struct optt_field f;
 

@@ -31,22 +31,6 @@
 #include "common/statedir.h"
 #include "pam_module/session_token.h"
 
-static enum optt_status
-write_all(int fd, const char *data, size_t len, struct optt_err *err)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, data, len)) < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return optt_err_set(err, OPTT_SYSTEM, "session token: cannot write: %s", strerror(errno));
-		data += w;
-		len -= (size_t)w;
-	}
-	return OPTT_OK;
-}
-
 enum optt_status
 pam_optt_session_deposit(pam_handle_t *pamh, const struct optt_profile *p, const char *user,
 			 const char *subject, const struct optt_token *t, struct optt_err *err)
@@ -99,8 +83,11 @@ pam_optt_session_deposit(pam_handle_t *pamh, const struct optt_profile *p, const
 		tmp[0] = '\0';
 		goto out;
 	}
-	if ((st = write_all(fd, text.data, text.len, err)) != OPTT_OK)
+	if (optt_fd_write_all(fd, text.data, text.len) != 0) {
+		st = optt_err_set(err, OPTT_SYSTEM, "session token: cannot write: %s",
+				  errno != 0 ? strerror(errno) : "nothing written");
 		goto out;
+	}
 	/* written and on disk before the user may touch it; then it is theirs */
 	if (fsync(fd) != 0 || fchown(fd, pw->pw_uid, pw->pw_gid) != 0 || fchmod(fd, 0600) != 0) {
 		st = optt_err_set(err, OPTT_SYSTEM, "session token: cannot hand the record over: %s",
